@@ -1,0 +1,76 @@
+"""Declarative description of an import type's columns.
+
+A type declares its columns once (key, label, aliases, parser, required); the
+engine derives from it the mapping it proposes, the required-column check, the
+template files and the mapping choices offered in the wizard.
+"""
+
+from dataclasses import dataclass, field
+
+from ..readers import normalize_header
+
+# Parsers the engine knows (see crm.bulk.import.type._parse_value).
+PARSERS = ("text", "email", "emails", "integer", "date", "names")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    required: bool = False
+    parser: str = "text"
+    aliases: tuple = ()
+    help: str = ""
+    # Name of a method of the type model returning the values offered as a
+    # dropdown in the XLSX template (existing plans, workflows, ...).
+    choices: str = ""
+
+    def __post_init__(self):
+        if self.parser not in PARSERS:
+            raise ValueError(f"unknown parser {self.parser!r} for column {self.key!r}")
+
+    @property
+    def names(self):
+        """Every normalized header this column answers to."""
+        return {normalize_header(name) for name in (self.key, self.label, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Schema:
+    columns: tuple
+    # What becomes of a file column mapped to no field: "discard" or "custom"
+    # (a custom field of the record, for the types that have them).
+    unmapped: str = "discard"
+    by_key: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_key", {column.key: column for column in self.columns})
+
+    @property
+    def required(self):
+        return [column for column in self.columns if column.required]
+
+    def propose_mapping(self, headers):
+        """Map each file header to a column key (or False), each key used once.
+
+        Headers match case-, space-, accent- and punctuation-insensitively
+        through the column's label and aliases.
+        """
+        lookup = {}
+        for column in self.columns:
+            for name in column.names:
+                lookup.setdefault(name, column.key)
+        mapping, used = {}, set()
+        for header in headers:
+            key = lookup.get(normalize_header(header))
+            if key and key not in used:
+                mapping[header] = key
+                used.add(key)
+            else:
+                mapping[header] = False
+        return mapping
+
+    def missing_required(self, mapping):
+        """The required columns no file column is mapped to."""
+        mapped = {key for key in mapping.values() if key}
+        return [column for column in self.required if column.key not in mapped]

@@ -1,0 +1,51 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class CrmBulkImportField(models.Model):
+    """The fields an import type can map file columns to.
+
+    A mirror of the types' declarative schemas, kept so the wizard's mapping step
+    can offer a Many2one restricted to the type being imported. It is rebuilt
+    from the schemas each time the module is installed or updated."""
+
+    _name = "crm.bulk.import.field"
+    _description = "Bulk Import Field"
+    _order = "import_type, sequence"
+    _rec_name = "label"
+
+    import_type = fields.Selection(
+        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection,
+        required=True,
+    )
+    key = fields.Char(required=True)
+    label = fields.Char(required=True, translate=True)
+    required = fields.Boolean()
+    sequence = fields.Integer()
+    help = fields.Char()
+
+    _sql_constraints = [
+        ("key_uniq", "unique(import_type, key)", "A field key is unique per import type."),
+    ]
+
+    def init(self):
+        """Synchronise the table with the schemas of the import types."""
+        known = {(field.import_type, field.key): field for field in self.sudo().search([])}
+        wanted = set()
+        for import_type, _label in self.env["crm.bulk.import.job"]._fields["import_type"].selection:
+            schema = self.env[f"crm.bulk.import.type.{import_type}"]._schema()
+            for sequence, column in enumerate(schema.columns):
+                vals = {
+                    "import_type": import_type,
+                    "key": column.key,
+                    "label": column.label,
+                    "required": column.required,
+                    "sequence": sequence,
+                    "help": column.help,
+                }
+                wanted.add((import_type, column.key))
+                if (import_type, column.key) in known:
+                    known[(import_type, column.key)].write(vals)
+                else:
+                    self.sudo().create(vals)
+        self.browse([field.id for key, field in known.items() if key not in wanted]).sudo().unlink()

@@ -1,0 +1,558 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import logging
+import threading
+import time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..readers import ReadError, read_table
+from ..writers import write_csv, write_xlsx
+
+_logger = logging.getLogger(__name__)
+
+IMPORT_TYPES = [
+    ("assignment", "Customer assignment"),
+]
+
+# Statuses a line can have; "would_*" only after a dry run.
+LINE_STATUSES = [
+    ("pending", "Pending"),
+    ("created", "Created"),
+    ("updated", "Updated"),
+    ("skipped", "Skipped"),
+    ("error", "Error"),
+    ("would_create", "Would create"),
+    ("would_update", "Would update"),
+]
+DRY_RUN_STATUS = {"created": "would_create", "updated": "would_update"}
+
+# Defaults of the system parameters that tune the background runs.
+DEFAULT_BACKGROUND_THRESHOLD = 1000
+DEFAULT_CHUNK_SIZE = 200
+# How long one cron call works before it hands over (the cron re-runs itself
+# while rows remain, see ir.cron._notify_progress).
+CRON_TIME_BUDGET = 120
+
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download_action(record, name, content, file_format):
+    """Serve bytes as a download, through an attachment of ``record``."""
+    attachment = record.env["ir.attachment"].create({
+        "name": name,
+        "raw": content,
+        "mimetype": MIMETYPES.get(file_format, "text/csv"),
+        "res_model": record._name,
+        "res_id": record.id,
+    })
+    return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+
+class SimulatedCrash(BaseException):
+    """Raised by tests in place of a dying worker; not an ``Exception`` so that
+    the row-isolation fallback cannot swallow it."""
+
+
+class CrmBulkImportJob(models.Model):
+    _name = "crm.bulk.import.job"
+    _inherit = ["mail.thread"]
+    _description = "Bulk Import Job"
+    _order = "id desc"
+
+    # Identity and ownership
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    import_type = fields.Selection(IMPORT_TYPES, required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Uploaded by",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Portal partner",
+        readonly=True,
+        help="The partner whose portal user submitted the file.",
+    )
+
+    # The file and how to read it
+    file = fields.Binary(required=True, attachment=True, readonly=True)
+    file_name = fields.Char(readonly=True)
+    file_format = fields.Selection([("csv", "CSV"), ("xlsx", "XLSX")], readonly=True)
+    file_headers = fields.Json(readonly=True, copy=False)
+    file_delimiter = fields.Char(readonly=True, copy=False)
+    mapping = fields.Json(
+        readonly=True, help="File column -> field key of the import type, as confirmed."
+    )
+    date_format = fields.Selection(
+        [
+            ("auto", "ISO (YYYY-MM-DD) or the language's format"),
+            ("%m/%d/%Y", "MM/DD/YYYY"),
+            ("%d/%m/%Y", "DD/MM/YYYY"),
+            ("%Y-%m-%d", "YYYY-MM-DD"),
+            ("%d.%m.%Y", "DD.MM.YYYY"),
+        ],
+        default="auto",
+        required=True,
+        readonly=True,
+    )
+    policy = fields.Selection(
+        [
+            ("partial", "Partial: apply the valid rows, report the others"),
+            ("all_or_nothing", "All or nothing: one error and nothing is imported"),
+        ],
+        default="partial",
+        required=True,
+        readonly=True,
+    )
+
+    # Progress and result
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("error", "Error"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    is_dry_run = fields.Boolean(
+        "Lines show a dry run", readonly=True, copy=False,
+        help="The lines below predict the import: nothing has been written yet.",
+    )
+    line_ids = fields.One2many("crm.bulk.import.job.line", "job_id", readonly=True, copy=False)
+    count_total = fields.Integer("Rows", readonly=True, copy=False)
+    count_done = fields.Integer("Rows processed", readonly=True, copy=False)
+    count_created = fields.Integer("Created", readonly=True, copy=False)
+    count_updated = fields.Integer("Updated", readonly=True, copy=False)
+    count_skipped = fields.Integer("Skipped", readonly=True, copy=False)
+    count_error = fields.Integer("Errors", readonly=True, copy=False)
+    progress = fields.Float(compute="_compute_progress")
+    failure_message = fields.Text(readonly=True, copy=False)
+    date_start = fields.Datetime(readonly=True, copy=False)
+    date_done = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("count_total", "count_done")
+    def _compute_progress(self):
+        for job in self:
+            job.progress = 100.0 * job.count_done / job.count_total if job.count_total else 0.0
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("crm.bulk.import.job") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_dry_run(self):
+        """Run the import inside a savepoint that is rolled back, and keep its
+        outcome on the lines (would create, would update, errors, matched
+        records). Nothing else is written. Raises UserError for file-level
+        problems."""
+        for job in self:
+            if job.state != "draft":
+                raise UserError(_("Only a draft import can be dry-run (%(job)s).", job=job.name))
+            job._stage_lines()
+            lines = job.line_ids.filtered(lambda line: line.status == "pending")
+            savepoint = self.env.cr.savepoint()
+            try:
+                results = job._apply_lines(lines)
+            finally:
+                savepoint.close(rollback=True)
+                self.env.invalidate_all()
+            job._write_results(lines, results, dry_run=True)
+            job.is_dry_run = True
+            job._update_counts()
+        return self._action_open()
+
+    def action_import(self):
+        """Import the file: at once when it is small or all-or-nothing, else
+        queue it for the background cron (chunks committed one by one)."""
+        threshold = int(
+            self.env["ir.config_parameter"].sudo().get_param(
+                "crm_bulk_import.background_threshold", DEFAULT_BACKGROUND_THRESHOLD
+            )
+        )
+        for job in self:
+            if job.state != "draft":
+                raise UserError(_("%(job)s has already been started.", job=job.name))
+            job._stage_lines()
+            job.write({"date_start": fields.Datetime.now(), "is_dry_run": False})
+            if job.policy == "all_or_nothing":
+                job._run_all_or_nothing()
+            elif job.count_total - job.count_done > threshold:
+                job.state = "queued"
+                job.message_post(body=_(
+                    "%(count)s rows queued for a background import.", count=job.count_total,
+                ))
+                self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
+            else:
+                job.state = "running"
+                job._run_pending()
+                job._finalize()
+        return self._action_open()
+
+    def action_cancel(self):
+        """Stop a draft, queued or running job; rows not processed yet are
+        marked skipped. Rows already applied stay applied."""
+        for job in self:
+            if job.state not in ("draft", "queued", "running"):
+                raise UserError(_("%(job)s is finished and cannot be cancelled.", job=job.name))
+            pending = job.line_ids.filtered(lambda line: line.status in ("pending", "would_create", "would_update"))
+            pending.write({"status": "skipped", "message": _("Not imported: the import was cancelled.")})
+            job._update_counts()
+            job.write({"state": "cancelled", "date_done": fields.Datetime.now()})
+            job.message_post(body=_("Import cancelled."))
+        return True
+
+    def action_download_errors(self):
+        """The failing rows, in the uploaded format, with an Error column."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: line.status == "error")
+        if not lines:
+            raise UserError(_("This import has no lines with errors."))
+        headers = list(self.file_headers or [])
+        error_header = _("Error")
+        rows = [
+            [str(line.values.get(header, "")) for header in headers] + [line.message or ""]
+            for line in lines.sorted("row_number")
+        ]
+        stem = (self.file_name or self.name).rsplit(".", 1)[0]
+        if self.file_format == "xlsx":
+            content = write_xlsx(headers + [error_header], rows)
+        else:
+            content = write_csv(headers + [error_header], rows, delimiter=self.file_delimiter or ",")
+        return download_action(self, f"{stem}-errors.{self.file_format or 'csv'}", content, self.file_format)
+
+    def action_view_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Lines of %(job)s", job=self.name),
+            "res_model": "crm.bulk.import.job.line",
+            "view_mode": "list,form",
+            "domain": [("job_id", "=", self.id)],
+            "context": {"search_default_filter_error": bool(self.count_error)},
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS: reading and staging
+    # ------------------------------------------------------------
+
+    def _applier(self):
+        """The model that holds the schema and the business rules of the type."""
+        return self.env[f"crm.bulk.import.type.{self.import_type}"]
+
+    def _read_table(self):
+        self.ensure_one()
+        if not self.file:
+            raise UserError(_("Upload a file first."))
+        max_rows = int(self.env["ir.config_parameter"].sudo().get_param(
+            "crm_bulk_import.max_rows", 0)) or None
+        try:
+            return read_table(base64.b64decode(self.file), self.file_name or "", max_rows=max_rows)
+        except ReadError as error:
+            raise UserError(str(error)) from None
+
+    def _stage_lines(self):
+        """Read the file once and store one pending line per data row, with its
+        raw values keyed by the file's own column names. File-level problems
+        raise a UserError and leave the job untouched."""
+        self.ensure_one()
+        if self.line_ids.filtered(lambda line: line.status != "pending") and self.is_dry_run:
+            # A dry run staged the lines already: run them again for real.
+            self.line_ids.write({"status": "pending", "message": False, "res_model": False, "res_id": 0})
+            self._update_counts()
+            return
+        if self.line_ids:
+            return
+        table = self._read_table()
+        applier = self._applier()
+        mapping = self.mapping or applier._schema().propose_mapping(table.headers)
+        unknown = set(mapping) - set(table.headers)
+        if unknown:
+            raise UserError(_(
+                "The mapping names columns the file does not have: %(columns)s.",
+                columns=", ".join(sorted(unknown)),
+            ))
+        missing = applier._schema().missing_required(mapping)
+        if missing:
+            raise UserError(_(
+                "The file has no column for the required field(s) %(fields)s. "
+                "Add the column or map an existing one to it. Columns found: %(headers)s.",
+                fields=", ".join(f'"{column.label}"' for column in missing),
+                headers=", ".join(f'"{header}"' for header in table.headers),
+            ))
+        vals_list = []
+        width = len(table.headers)
+        for row_number, values in table.rows:
+            vals = {
+                "job_id": self.id,
+                "row_number": row_number,
+                "values": dict(zip(table.headers, values)),
+                "status": "pending",
+            }
+            extra = [value for value in values[width:] if value]
+            if extra:
+                vals.update(status="error", message=_(
+                    "Row %(row)s has more cells than the header has columns (extra value \"%(value)s\"): "
+                    "add a header for it or remove it.",
+                    row=row_number, value=extra[0],
+                ))
+            vals_list.append(vals)
+        self.env["crm.bulk.import.job.line"].create(vals_list)
+        self.write({
+            "mapping": mapping,
+            "file_format": table.file_format,
+            "file_headers": table.headers,
+            "file_delimiter": table.delimiter or False,
+            "count_total": len(vals_list),
+        })
+        self._update_counts()
+
+    # ------------------------------------------------------------
+    # BUSINESS: running
+    # ------------------------------------------------------------
+
+    def _apply_lines(self, lines):
+        """Parse and apply ``lines`` with the type's applier.
+
+        :return: {line id: Result}; parse errors are results too.
+        """
+        applier = self._applier()
+        rows, results = applier._parse_lines(self, lines)
+        if rows:
+            results.update(applier._apply_rows(self, rows))
+        return results
+
+    def _run_chunk(self, lines):
+        """Apply one chunk: its effects and its lines' results are written in one
+        savepoint, so a crash loses the chunk whole and the next run redoes it.
+        A row that makes the whole chunk fail is isolated by re-running the chunk
+        row by row, so one bad row never blocks the others."""
+        try:
+            with self.env.cr.savepoint():
+                results = self._apply_lines(lines)
+                self._write_results(lines, results)
+        except Exception:  # noqa: BLE001 - reported on the row, see below
+            _logger.info("%s: chunk failed, re-running it row by row", self.name, exc_info=True)
+            self.env.invalidate_all()
+            for line in lines:
+                try:
+                    with self.env.cr.savepoint():
+                        results = self._apply_lines(line)
+                        self._write_results(line, results)
+                except Exception as error:  # noqa: BLE001
+                    self.env.invalidate_all()
+                    line.write({"status": "error", "message": _(
+                        "Row %(row)s could not be imported: %(error)s", row=line.row_number, error=error,
+                    )})
+
+    def _run_pending(self, auto_commit=False, deadline=None):
+        """Run the pending lines chunk by chunk. Chunks are claimed with row
+        locks (SKIP LOCKED), so several workers can share one job."""
+        self.ensure_one()
+        chunk_size = int(self.env["ir.config_parameter"].sudo().get_param(
+            "crm_bulk_import.chunk_size", DEFAULT_CHUNK_SIZE))
+        while deadline is None or time.monotonic() < deadline:
+            self.env.flush_all()
+            self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s", [self.id])
+            if self.env.cr.fetchone()[0] not in ("queued", "running"):
+                break  # cancelled meanwhile
+            self.env.cr.execute(
+                """SELECT id FROM crm_bulk_import_job_line
+                    WHERE job_id = %s AND status = 'pending'
+                 ORDER BY row_number LIMIT %s FOR UPDATE SKIP LOCKED""",
+                [self.id, chunk_size],
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            self._run_chunk(self.env["crm.bulk.import.job.line"].browse(ids))
+            self._update_counts()
+            if auto_commit:
+                self.env.cr.commit()
+
+    def _run_all_or_nothing(self):
+        """All-or-nothing: every row in one savepoint; one error and the
+        savepoint is rolled back, every error listed, the others skipped."""
+        self.ensure_one()
+        self.state = "running"
+        lines = self.line_ids.filtered(lambda line: line.status == "pending")
+        savepoint = self.env.cr.savepoint()
+        results = self._apply_lines(lines)
+        failed = any(result.status == "error" for result in results.values()) or self.line_ids.filtered(
+            lambda line: line.status == "error"
+        )
+        if failed:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+            for line_id, result in results.items():
+                if result.status != "error":
+                    results[line_id] = result._replace(
+                        status="skipped",
+                        message=_("Not imported: the file has errors and this import is all-or-nothing."),
+                        res_model="", res_id=0,
+                    )
+        else:
+            savepoint.close(rollback=False)
+        self._write_results(lines, results)
+        self._finalize()
+
+    def _write_results(self, lines, results, dry_run=False):
+        for line in lines:
+            result = results.get(line.id)
+            if result is None:
+                continue
+            status = DRY_RUN_STATUS.get(result.status, result.status) if dry_run else result.status
+            line.write({
+                "status": status,
+                "message": result.message or False,
+                "res_model": result.res_model or False,
+                "res_id": result.res_id or 0,
+            })
+
+    def _update_counts(self):
+        self.env.flush_all()
+        for job in self:
+            self.env.cr.execute(
+                "SELECT status, count(*) FROM crm_bulk_import_job_line WHERE job_id = %s GROUP BY status",
+                [job.id],
+            )
+            counts = dict(self.env.cr.fetchall())
+            job.write({
+                "count_created": counts.get("created", 0) + counts.get("would_create", 0),
+                "count_updated": counts.get("updated", 0) + counts.get("would_update", 0),
+                "count_skipped": counts.get("skipped", 0),
+                "count_error": counts.get("error", 0),
+                "count_done": sum(counts.values()) - counts.get("pending", 0),
+            })
+
+    def _finalize(self):
+        """Close a job whose rows are all processed: state, chatter, email to the
+        uploader, backend notification. Safe when several workers race to it:
+        the job row is locked and only a running job is closed."""
+        for job in self:
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT state FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [job.id]
+            )
+            if self.env.cr.fetchone()[0] not in ("queued", "running"):
+                continue
+            self.env.cr.execute(
+                "SELECT 1 FROM crm_bulk_import_job_line WHERE job_id = %s AND status = 'pending' LIMIT 1",
+                [job.id],
+            )
+            if self.env.cr.fetchone():
+                continue
+            job.invalidate_recordset()
+            job._update_counts()
+            if job.policy == "all_or_nothing" and job.count_error:
+                state = "failed"  # nothing was applied
+            else:
+                state = "error" if job.count_error else "done"
+            job.write({"state": state, "date_done": fields.Datetime.now()})
+            job._notify_done()
+
+    def _notify_done(self):
+        self.ensure_one()
+        summary = self._summary()
+        self.message_post(body=summary, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_note")
+        template = self.env.ref("crm_bulk_import.mail_template_crm_bulk_import_job_done")
+        template.send_mail(self.id, force_send=False)
+        self.user_id._bus_send("simple_notification", {
+            "type": "warning" if self.count_error else "success",
+            "title": _("Import %(job)s finished", job=self.name),
+            "message": str(summary),
+            "sticky": bool(self.count_error),
+        })
+
+    def _summary(self):
+        self.ensure_one()
+        return _(
+            "%(job)s: %(created)s created, %(updated)s updated, %(skipped)s skipped, "
+            "%(errors)s with errors, out of %(total)s rows.",
+            job=self.name, created=self.count_created, updated=self.count_updated,
+            skipped=self.count_skipped, errors=self.count_error, total=self.count_total,
+        )
+
+    def _first_errors(self, limit=10):
+        """For the summary email: the first error lines."""
+        self.ensure_one()
+        return self.env["crm.bulk.import.job.line"].search(
+            [("job_id", "=", self.id), ("status", "=", "error")], order="row_number", limit=limit
+        )
+
+    def _url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/mail/view?model={self._name}&res_id={self.id}"
+
+    @api.model
+    def _cron_run_jobs(self):
+        """Background runner: works through queued and running jobs chunk by
+        chunk, committing each chunk, for at most CRON_TIME_BUDGET seconds; the
+        cron then runs again while rows remain (Odoo's cron progress API)."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self.env.flush_all()
+        deadline = time.monotonic() + CRON_TIME_BUDGET
+        done = 0
+        for job in self.search([("state", "in", ("queued", "running"))], order="id"):
+            if job.state == "queued":
+                job.state = "running"
+                if auto_commit:
+                    self.env.cr.commit()
+            before = job.count_done
+            job._run_pending(auto_commit=auto_commit, deadline=deadline)
+            done += job.count_done - before
+            job._finalize()
+            if auto_commit:
+                self.env.cr.commit()
+            if time.monotonic() >= deadline:
+                break
+        self.env.cr.execute(
+            """SELECT count(*) FROM crm_bulk_import_job_line line
+                 JOIN crm_bulk_import_job job ON job.id = line.job_id
+                WHERE line.status = 'pending' AND job.state IN ('queued', 'running')"""
+        )
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    def _action_open(self):
+        if len(self) != 1:
+            return True
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }

@@ -1,0 +1,180 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from collections import namedtuple
+from datetime import date, datetime
+
+from odoo import _, api, models
+
+from ..writers import write_csv, write_xlsx
+
+# What applying one row gave: status is created / updated / skipped / error.
+Result = namedtuple("Result", "status message res_model res_id", defaults=("", "", 0))
+# A row that parsed cleanly: its line, its row number and its clean values by key.
+Row = namedtuple("Row", "line row_number values raw")
+
+EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+class RowError(Exception):
+    """A value that cannot be used: the message names the column and value."""
+
+
+class CrmBulkImportType(models.AbstractModel):
+    """Base of every import type: one schema plus one applier.
+
+    A type model is named ``crm.bulk.import.type.<import_type>`` and defines
+    ``_schema()`` (its columns) and ``_apply_rows(job, rows)`` (its business
+    rules). Parsing, required values and messages are shared here."""
+
+    _name = "crm.bulk.import.type"
+    _description = "Bulk Import Type"
+
+    # ------------------------------------------------------------
+    # To define in each type
+    # ------------------------------------------------------------
+
+    @api.model
+    def _schema(self):
+        raise NotImplementedError
+
+    @api.model
+    def _apply_rows(self, job, rows):
+        """Apply clean rows; return {line id: Result}. Never raises for a row
+        problem: it becomes an error Result."""
+        raise NotImplementedError
+
+    @api.model
+    def _template_notes(self):
+        """Lines written on the Notes sheet of the XLSX template."""
+        return []
+
+    # ------------------------------------------------------------
+    # Parsing
+    # ------------------------------------------------------------
+
+    @api.model
+    def _parse_lines(self, job, lines):
+        """Turn staged lines into clean rows.
+
+        :return: (rows, {line id: error Result}) for the lines that failed.
+        """
+        schema = self._schema()
+        header_by_key = {key: header for header, key in (job.mapping or {}).items() if key}
+        rows, errors = [], {}
+        for line in lines:
+            raw = line.values or {}
+            values, problems = {}, []
+            for column in schema.columns:
+                header = header_by_key.get(column.key)
+                text = str(raw.get(header, "") or "").strip() if header else ""
+                if not text:
+                    if column.required:
+                        problems.append(_(
+                            'Row %(row)s, column "%(column)s": a value is required.',
+                            row=line.row_number, column=header or column.label,
+                        ))
+                    values[column.key] = False if column.parser not in ("emails", "names") else []
+                    continue
+                try:
+                    values[column.key] = self._parse_value(column, text, job)
+                except RowError as error:
+                    problems.append(_(
+                        'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
+                        row=line.row_number, column=header, value=text, problem=str(error),
+                    ))
+            if problems:
+                errors[line.id] = Result("error", "\n".join(problems))
+            else:
+                rows.append(Row(line, line.row_number, values, raw))
+        return rows, errors
+
+    @api.model
+    def _parse_value(self, column, text, job):
+        parser = column.parser
+        if parser == "text":
+            return text
+        if parser == "email":
+            return self._parse_email(text)
+        if parser == "emails":
+            return [self._parse_email(part.strip()) for part in re.split(r"[,;]", text) if part.strip()]
+        if parser == "names":
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if parser == "integer":
+            try:
+                return int(text)
+            except ValueError:
+                raise RowError(_("a whole number is expected.")) from None
+        if parser == "date":
+            return self._parse_date(text, job.date_format)
+        raise RowError(_("unknown parser %(parser)s", parser=parser))
+
+    @api.model
+    def _parse_email(self, text):
+        if not EMAIL_RE.match(text):
+            raise RowError(_("this is not a valid email address."))
+        return text.lower()
+
+    @api.model
+    def _parse_date(self, text, date_format):
+        """ISO dates always; otherwise the format chosen on the job. With no
+        format chosen, a date like 03/04/2025 is ambiguous and never guessed."""
+        if ISO_DATE_RE.match(text):
+            try:
+                return date.fromisoformat(text[:10])
+            except ValueError:
+                raise RowError(_("this is not a valid date.")) from None
+        if date_format and date_format != "auto":
+            try:
+                return datetime.strptime(text, date_format).date()
+            except ValueError:
+                raise RowError(_(
+                    "this date does not follow the chosen format %(format)s.",
+                    format=date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY"),
+                )) from None
+        raise RowError(_(
+            "the date is ambiguous: write it as YYYY-MM-DD or choose the date format in the wizard."
+        ))
+
+    @api.model
+    def _cell_error(self, job, row, key, value, problem):
+        """The message of a row error: the row, the file's column, the value."""
+        header = next((h for h, k in (job.mapping or {}).items() if k == key), key)
+        return _(
+            'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
+            row=row.row_number, column=header, value=value, problem=problem,
+        )
+
+    # ------------------------------------------------------------
+    # Templates
+    # ------------------------------------------------------------
+
+    @api.model
+    def _template_headers(self):
+        """Column labels, required ones marked with a star (the star is ignored
+        when the file is read back, as headers match without punctuation)."""
+        return [f"{column.label}*" if column.required else column.label for column in self._schema().columns]
+
+    @api.model
+    def _template_dropdowns(self, company):
+        dropdowns = {}
+        for header, column in zip(self._template_headers(), self._schema().columns):
+            if column.choices:
+                dropdowns[header] = getattr(self, column.choices)(company)
+        return dropdowns
+
+    @api.model
+    def _template_csv(self):
+        return write_csv(self._template_headers(), [])
+
+    @api.model
+    def _template_xlsx(self, company):
+        """Required columns marked, dropdowns of existing values, notes."""
+        headers = self._template_headers()
+        return write_xlsx(
+            headers,
+            [],
+            required={header for header in headers if header.endswith("*")},
+            dropdowns=self._template_dropdowns(company),
+            notes=self._template_notes(),
+        )

@@ -1,0 +1,258 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Turn the bytes of an uploaded CSV or XLSX file into a header and rows.
+
+Plain Python: nothing here knows Odoo models, so it can be tested and fuzzed
+without a database. Every problem with the file as a whole raises ReadError
+with a message meant for the user.
+"""
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate("crm_bulk_import")
+
+DELIMITERS = (",", ";", "\t", "|")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# Characters a text file never holds; their presence means a binary file or a
+# wrong guess of the encoding.
+CONTROL_CHARS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
+# How our error files escape formulas (see writers.escape_formula).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ACCEPTED = _lt("Accepted formats: CSV (comma, semicolon, tab or pipe separated) and XLSX.")
+
+
+class ReadError(Exception):
+    """A problem with the file as a whole, in words for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return str(self.message)
+
+
+@dataclass
+class Table:
+    headers: list
+    rows: list = field(default_factory=list)  # [(row_number, [values])]
+    file_format: str = "csv"
+    encoding: str = ""
+    delimiter: str = ""
+    sheet_name: str = ""
+
+
+def normalize_header(text):
+    """A header as the engine compares it: no case, accents, spaces or
+    punctuation, so "Account manager E-mail*" == "account_manager_email"."""
+    text = unicodedata.normalize("NFKD", str(text or "")).casefold()
+    return "".join(char for char in text if char.isalnum())
+
+
+def column_letter(index):
+    """0 -> A, 25 -> Z, 26 -> AA: columns as a spreadsheet names them."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_table(data, file_name="", max_rows=None, sheet_name=None):
+    """Read an uploaded file (CSV or XLSX, told apart by content)."""
+    if not data or not data.strip():
+        raise ReadError(_lt("The file is empty."))
+    if data.startswith(OLE_MAGIC):
+        raise ReadError(_lt("XLS (Excel 97-2003) files are not supported: save the file as XLSX or CSV."))
+    if data.startswith(ZIP_MAGIC):
+        table = _read_xlsx(data, file_name, sheet_name)
+    else:
+        table = _read_csv(data, file_name)
+    _check(table, max_rows)
+    return table
+
+
+# ------------------------------------------------------------
+# CSV
+# ------------------------------------------------------------
+
+
+def _decode(data, file_name):
+    """Decode with the first encoding that fits: BOMs first, then UTF-16
+    without BOM (every other byte NUL), UTF-8, and Windows-1252 last."""
+    candidates = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        sample = data[:2000]
+        if len(sample) > 3 and sample[1::2].count(0) > len(sample) // 4:
+            candidates = ["utf-16-le"]
+        elif len(sample) > 3 and sample[0::2].count(0) > len(sample) // 4:
+            candidates = ["utf-16-be"]
+        candidates += ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if CONTROL_CHARS.intersection(text[:100000]):
+            continue
+        return text, "utf-16" if encoding.startswith("utf-16") else encoding
+    if b"\x00" in data[:2000]:
+        raise ReadError(_lt("%(name)s is not a CSV or XLSX file. %(accepted)s",
+                            name=file_name or _lt("The file"), accepted=ACCEPTED))
+    raise ReadError(_lt("The file's encoding could not be recognised. Save it as CSV UTF-8 and upload it again."))
+
+
+def _sniff_delimiter(text):
+    """The delimiter that splits the first lines into the most columns, the
+    same number on each line; a one-column file reads with a comma."""
+    sample = "\n".join(text.splitlines()[:50])
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+        if not widths or widths[0] < 2:
+            continue
+        consistent = sum(1 for width in widths if width == widths[0])
+        score = (consistent, widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(data, file_name):
+    text, encoding = _decode(data, file_name)
+    if text.lstrip().startswith("%PDF"):
+        raise ReadError(_lt("%(name)s is not a CSV or XLSX file. %(accepted)s",
+                            name=file_name or _lt("The file"), accepted=ACCEPTED))
+    text = text.lstrip("\ufeff")
+    delimiter = _sniff_delimiter(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ReadError(_lt("The CSV file could not be read: %(error)s", error=error)) from None
+    # Row numbers as a spreadsheet shows them: a quoted cell with line breaks
+    # is still one row.
+    numbered = [(number, [_clean(value) for value in record]) for number, record in enumerate(records, 1)]
+    return _table(numbered, "csv", encoding=encoding, delimiter=delimiter)
+
+
+# ------------------------------------------------------------
+# XLSX
+# ------------------------------------------------------------
+
+
+def _read_xlsx(data, file_name, sheet_name=None):
+    import openpyxl  # an Odoo requirement; imported here to keep CSV reads light
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                raise ReadError(_lt("%(name)s is not a CSV or XLSX file. %(accepted)s",
+                                    name=file_name or _lt("The file"), accepted=ACCEPTED))
+    except zipfile.BadZipFile as error:
+        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s",
+                            error=error)) from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
+        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s",
+                            error=error)) from None
+    try:
+        if sheet_name and sheet_name not in book.sheetnames:
+            raise ReadError(_lt('The workbook has no sheet "%(sheet)s".', sheet=sheet_name))
+        sheet = book[sheet_name] if sheet_name else book.worksheets[0]
+        numbered = []
+        try:
+            for number, record in enumerate(sheet.iter_rows(values_only=True), 1):
+                numbered.append((number, [_cell_text(value) for value in record]))
+        except Exception as error:  # noqa: BLE001
+            raise ReadError(_lt("The XLSX file could not be read (it may be damaged): %(error)s",
+                                error=error)) from None
+        return _table(numbered, "xlsx", sheet_name=sheet.title)
+    finally:
+        book.close()
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _clean(str(value))
+
+
+# ------------------------------------------------------------
+# Both
+# ------------------------------------------------------------
+
+
+def _clean(value):
+    """Strip spaces, and undo the quote our error files put before a
+    formula-looking value."""
+    value = value.strip()
+    if value.startswith("'") and value[1:2] and value[1] in "=+-@":
+        return value[1:]
+    return value
+
+
+def _table(numbered, file_format, **info):
+    """The first non-empty row is the header; empty rows are skipped but the
+    others keep the number the spreadsheet shows."""
+    numbered = [(number, values) for number, values in numbered if any(values)]
+    if not numbered:
+        raise ReadError(_lt("The file is empty."))
+    header_number, headers = numbered[0]
+    headers = [header.lstrip("\ufeff").strip() for header in headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    rows = []
+    for number, values in numbered[1:]:
+        if len(values) < width:
+            values = values + [""] * (width - len(values))
+        rows.append((number, values))
+    return Table(headers=headers, rows=rows, file_format=file_format, **info)
+
+
+def _check(table, max_rows):
+    headers = table.headers
+    seen = {}
+    for index, header in enumerate(headers):
+        if not header:
+            if any(values[index] for _number, values in table.rows if index < len(values)):
+                raise ReadError(_lt(
+                    "Column %(letter)s has values but no header: add a header or remove the column.",
+                    letter=column_letter(index),
+                ))
+            continue
+        key = normalize_header(header)
+        if key in seen:
+            raise ReadError(_lt(
+                'Column "%(name)s" appears twice (columns %(first)s and %(second)s). '
+                "Rename or remove one of them.",
+                name=header, first=column_letter(seen[key]), second=column_letter(index),
+            ))
+        seen[key] = index
+    if not table.rows:
+        raise ReadError(_lt("The file has a header row but no data rows."))
+    if max_rows and len(table.rows) > max_rows:
+        raise ReadError(_lt("The file has more than %(max)s rows.", max=max_rows))

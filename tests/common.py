@@ -1,0 +1,89 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import csv
+import io
+from pathlib import Path
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+DATA = Path(__file__).parent / "data"
+
+
+def csv_bytes(rows, delimiter=","):
+    """A CSV file as a spreadsheet would save it (UTF-8, CRLF)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def read_csv(content):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+class BulkImportCase(TransactionCase):
+    """Shared data: two companies, the import groups, customers with external
+    ids, account managers and an activity plan for contacts."""
+
+    HEADER = ["External Id", "Account manager email", "Workflow name"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        cls.company = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
+        cls.manager = new_test_user(
+            cls.env, "bi_manager", groups="base.group_user,crm_bulk_import.group_crm_bulk_import_manager",
+            email="manager@example.com", name="Import Manager",
+        )
+        cls.importer = new_test_user(
+            cls.env, "bi_user", groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
+            email="importer@example.com", name="Importer",
+        )
+        cls.importer_b = new_test_user(
+            cls.env, "bi_user_b", groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
+            email="importer.b@example.com", name="Importer B",
+            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.alice = new_test_user(cls.env, "alice", groups="base.group_user", email="alice@example.com", name="Alice")
+        cls.bob = new_test_user(cls.env, "bob", groups="base.group_user", email="Bob@Example.com", name="Bob")
+        cls.customers = cls.env["res.partner"].create([
+            {"name": f"Customer {index}", "customer_external_id": f"CUST-00{index}", "is_company": True}
+            for index in range(1, 6)
+        ])
+        cls.plan = cls.env["mail.activity.plan"].create({
+            "name": "Onboarding",
+            "res_model": "res.partner",
+            "template_ids": [
+                Command.create({
+                    "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
+                    "summary": "Welcome call",
+                    "responsible_type": "on_demand",
+                    "delay_count": 2,
+                }),
+            ],
+        })
+
+    def make_job(self, content, file_name="assignment.csv", user=None, **vals):
+        user = user or self.importer
+        return self.env["crm.bulk.import.job"].with_user(user).create({
+            "import_type": "assignment",
+            "file": base64.b64encode(content),
+            "file_name": file_name,
+            **vals,
+        })
+
+    def customer(self, external_id):
+        return self.customers.filtered(lambda partner: partner.customer_external_id == external_id)
+
+    def snapshot(self):
+        """What an assignment import changes, to prove that nothing changed."""
+        self.env.invalidate_all()
+        return {
+            "partners": [
+                (partner.id, partner.user_id.id, tuple(partner.account_manager_ids.ids))
+                for partner in self.env["res.partner"].search([("customer_external_id", "!=", False)])
+            ],
+            "activities": self.env["mail.activity"].search_count([("res_model", "=", "res.partner")]),
+        }

@@ -1,0 +1,82 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo.exceptions import UserError
+from odoo.tests import Form
+
+from .common import BulkImportCase, csv_bytes
+
+
+class TestWizard(BulkImportCase):
+    def open_wizard(self, content, file_name="file.csv"):
+        wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer).with_context(
+            default_import_type="assignment"
+        )
+        form = Form(wizard)
+        form.file = base64.b64encode(content)
+        form.file_name = file_name
+        record = form.save()
+        record.action_read_file()
+        return record
+
+    def test_proposes_a_mapping_from_aliases_in_other_languages(self):
+        wizard = self.open_wizard(csv_bytes([
+            ["Identifiant externe", "E-Mail des Kundenbetreuers", "Notes", "Nom du workflow"],
+            ["CUST-001", "alice@example.com", "ignored", "Onboarding"],
+        ]))
+        self.assertEqual(wizard.step, "map")
+        self.assertEqual(wizard.row_count, 1)
+        mapping = {line.column_name: line.field_id.key for line in wizard.mapping_ids}
+        self.assertEqual(mapping, {
+            "Identifiant externe": "external_id",
+            "E-Mail des Kundenbetreuers": "account_manager_emails",
+            "Notes": False,
+            "Nom du workflow": "workflow_name",
+        })
+        self.assertIn("CUST-001", wizard.preview_html)
+        action = wizard.action_import()
+        job = self.env["crm.bulk.import.job"].browse(action["res_id"])
+        self.assertEqual((job.state, job.count_updated), ("done", 1))
+        self.assertEqual(self.customer("CUST-001").user_id, self.alice)
+        self.assertEqual(job.user_id, self.importer)
+
+    def test_the_user_changes_the_mapping(self):
+        wizard = self.open_wizard(csv_bytes([
+            ["Customer", "Owner", "Plan to run"],
+            ["CUST-002", "bob@example.com", "Onboarding"],
+        ]))
+        mapping = {line.column_name: line.field_id.key for line in wizard.mapping_ids}
+        self.assertEqual(set(mapping.values()), {False})
+        fields_ = {field.key: field for field in self.env["crm.bulk.import.field"].search(
+            [("import_type", "=", "assignment")])}
+        with Form(wizard) as form:
+            for index, key in enumerate(["external_id", "account_manager_emails", "workflow_name"]):
+                with form.mapping_ids.edit(index) as line:
+                    line.field_id = fields_[key]
+        action = wizard.action_dry_run()
+        job = self.env["crm.bulk.import.job"].browse(action["res_id"])
+        self.assertEqual(job.line_ids.status, "would_update")
+        self.assertFalse(self.customer("CUST-002").user_id)
+        job.action_import()
+        self.assertEqual(self.customer("CUST-002").user_id, self.bob)
+        self.assertEqual(len(self.customer("CUST-002").activity_ids), 1)
+
+    def test_same_field_mapped_twice_is_refused(self):
+        wizard = self.open_wizard(csv_bytes([
+            ["External Id", "Account manager email", "Customer"], ["CUST-001", "alice@example.com", "x"],
+        ]))
+        external = wizard.mapping_ids.filtered(lambda line: line.column_name == "External Id").field_id
+        wizard.mapping_ids.filtered(lambda line: line.column_name == "Customer").field_id = external
+        with self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        self.assertIn('"External Id" and "Customer" are both mapped to "External Id"', str(caught.exception))
+
+    def test_unmapped_required_field_is_refused(self):
+        wizard = self.open_wizard(csv_bytes([
+            ["External Id", "Account manager email"], ["CUST-001", "alice@example.com"],
+        ]))
+        wizard.mapping_ids.filtered(lambda line: line.column_name == "External Id").field_id = False
+        with self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        self.assertIn('required field(s) "External Id"', str(caught.exception))
+        self.assertFalse(self.customer("CUST-001").user_id)

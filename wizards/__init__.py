@@ -1,0 +1,2 @@
+from . import crm_bulk_import_wizard
+from . import crm_bulk_import_wizard_mapping

@@ -1,0 +1,167 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.crm_bulk_import_job import download_action
+from ..readers import ReadError, read_table
+
+PREVIEW_ROWS = 5
+
+
+class CrmBulkImportWizard(models.TransientModel):
+    """Upload a file, check the proposed mapping, then dry-run or import.
+
+    Thin on purpose: it builds a job and calls the job's public methods."""
+
+    _name = "crm.bulk.import.wizard"
+    _description = "Bulk Import Wizard"
+
+    import_type = fields.Selection(
+        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection,
+        required=True,
+        readonly=True,
+    )
+    step = fields.Selection([("upload", "Upload"), ("map", "Map columns")], default="upload", required=True)
+    file = fields.Binary(required=True)
+    file_name = fields.Char()
+    date_format = fields.Selection(
+        selection=lambda self: self.env["crm.bulk.import.job"]._fields["date_format"].selection,
+        default="auto",
+        required=True,
+    )
+    mapping_ids = fields.One2many("crm.bulk.import.wizard.mapping", "wizard_id", string="Mapping")
+    preview_html = fields.Html("Preview", readonly=True, sanitize=False)
+    row_count = fields.Integer(readonly=True)
+    help_html = fields.Html(compute="_compute_help_html", sanitize=False)
+
+    @api.depends("import_type")
+    def _compute_help_html(self):
+        for wizard in self:
+            fields_ = self.env["crm.bulk.import.field"].search([("import_type", "=", wizard.import_type)])
+            wizard.help_html = Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li><b>%s</b>%s: %s</li>") % (
+                    field.label, _(" (required)") if field.required else "", field.help or ""
+                )
+                for field in fields_
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_read_file(self):
+        """Read the header and the first rows, and propose a mapping."""
+        self.ensure_one()
+        table = self._read_table()
+        proposed = self._applier()._schema().propose_mapping(table.headers)
+        fields_by_key = {
+            field.key: field
+            for field in self.env["crm.bulk.import.field"].search([("import_type", "=", self.import_type)])
+        }
+        first = table.rows[0][1] if table.rows else []
+        self.mapping_ids = [(5, 0, 0)] + [
+            (0, 0, {
+                "sequence": index,
+                "column_name": header,
+                "sample": first[index] if index < len(first) else "",
+                "field_id": fields_by_key[proposed[header]].id if proposed[header] else False,
+            })
+            for index, header in enumerate(table.headers)
+        ]
+        self.write({
+            "step": "map",
+            "row_count": len(table.rows),
+            "preview_html": self._preview(table),
+        })
+        return self._reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        self.write({"step": "upload", "mapping_ids": [(5, 0, 0)], "preview_html": False})
+        return self._reopen()
+
+    def action_dry_run(self):
+        return self._create_job().action_dry_run()
+
+    def action_import(self):
+        return self._create_job().action_import()
+
+    def action_download_template_csv(self):
+        self.ensure_one()
+        return download_action(self, f"{self.import_type}_template.csv", self._applier()._template_csv(), "csv")
+
+    def action_download_template_xlsx(self):
+        self.ensure_one()
+        content = self._applier()._template_xlsx(self.env.company)
+        return download_action(self, f"{self.import_type}_template.xlsx", content, "xlsx")
+
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    def _applier(self):
+        return self.env[f"crm.bulk.import.type.{self.import_type}"]
+
+    def _read_table(self):
+        if not self.file:
+            raise UserError(_("Upload a file first."))
+        try:
+            return read_table(base64.b64decode(self.file), self.file_name or "")
+        except ReadError as error:
+            raise UserError(str(error)) from None
+
+    def _mapping(self):
+        """{file column: field key} as the user confirmed it; the same field
+        mapped twice is refused (which column would win?)."""
+        mapping, seen = {}, {}
+        for line in self.mapping_ids.sorted("sequence"):
+            key = line.field_id.key or False
+            if key and key in seen:
+                raise UserError(_(
+                    'The columns "%(first)s" and "%(second)s" are both mapped to "%(field)s": '
+                    "map only one of them.",
+                    first=seen[key], second=line.column_name, field=line.field_id.label,
+                ))
+            if key:
+                seen[key] = line.column_name
+            mapping[line.column_name] = key
+        return mapping
+
+    def _create_job(self):
+        self.ensure_one()
+        if self.step == "upload":
+            self.action_read_file()
+        return self.env["crm.bulk.import.job"].create({
+            "import_type": self.import_type,
+            "file": self.file,
+            "file_name": self.file_name,
+            "date_format": self.date_format,
+            "mapping": self._mapping(),
+        })
+
+    def _preview(self, table):
+        head = Markup("").join(Markup("<th>%s</th>") % header for header in [_("Row")] + table.headers)
+        body = Markup("").join(
+            Markup("<tr>%s</tr>") % Markup("").join(
+                Markup("<td>%s</td>") % value for value in [row_number] + values[: len(table.headers)]
+            )
+            for row_number, values in table.rows[:PREVIEW_ROWS]
+        )
+        return Markup(
+            '<table class="table table-sm table-bordered o_crm_bulk_import_preview">'
+            "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (head, body)
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Import"),
+        }

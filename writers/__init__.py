@@ -1,0 +1,1 @@
+from .writer import escape_formula, write_csv, write_xlsx
