@@ -4,7 +4,7 @@ import logging
 import threading
 import time
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..readers import ReadError, read_table
@@ -176,7 +176,7 @@ class CrmBulkImportJob(models.Model):
         problems."""
         for job in self:
             if job.state != "draft":
-                raise UserError(_("Only a draft import can be dry-run (%(job)s).", job=job.name))
+                raise UserError(self.env._("Only a draft import can be dry-run (%(job)s).", job=job.name))
             job._stage_lines()
             lines = job.line_ids.filtered(lambda line: line.status == "pending")
             savepoint = self.env.cr.savepoint()
@@ -200,14 +200,14 @@ class CrmBulkImportJob(models.Model):
         )
         for job in self:
             if job.state != "draft":
-                raise UserError(_("%(job)s has already been started.", job=job.name))
+                raise UserError(self.env._("%(job)s has already been started.", job=job.name))
             job._stage_lines()
             job.write({"date_start": fields.Datetime.now(), "is_dry_run": False})
             if job.policy == "all_or_nothing":
                 job._run_all_or_nothing()
             elif job.count_total - job.count_done > threshold:
                 job.state = "queued"
-                job.message_post(body=_(
+                job.message_post(body=self.env._(
                     "%(count)s rows queued for a background import.", count=job.count_total,
                 ))
                 self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
@@ -222,12 +222,12 @@ class CrmBulkImportJob(models.Model):
         marked skipped. Rows already applied stay applied."""
         for job in self:
             if job.state not in ("draft", "queued", "running"):
-                raise UserError(_("%(job)s is finished and cannot be cancelled.", job=job.name))
+                raise UserError(self.env._("%(job)s is finished and cannot be cancelled.", job=job.name))
             pending = job.line_ids.filtered(lambda line: line.status in ("pending", "would_create", "would_update"))
-            pending.write({"status": "skipped", "message": _("Not imported: the import was cancelled.")})
+            pending.write({"status": "skipped", "message": self.env._("Not imported: the import was cancelled.")})
             job._update_counts()
             job.write({"state": "cancelled", "date_done": fields.Datetime.now()})
-            job.message_post(body=_("Import cancelled."))
+            job.message_post(body=self.env._("Import cancelled."))
         return True
 
     def action_download_errors(self):
@@ -235,9 +235,9 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         lines = self.line_ids.filtered(lambda line: line.status == "error")
         if not lines:
-            raise UserError(_("This import has no lines with errors."))
+            raise UserError(self.env._("This import has no lines with errors."))
         headers = list(self.file_headers or [])
-        error_header = _("Error")
+        error_header = self.env._("Error")
         rows = [
             [str(line.values.get(header, "")) for header in headers] + [line.message or ""]
             for line in lines.sorted("row_number")
@@ -253,7 +253,7 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Lines of %(job)s", job=self.name),
+            "name": self.env._("Lines of %(job)s", job=self.name),
             "res_model": "crm.bulk.import.job.line",
             "view_mode": "list,form",
             "domain": [("job_id", "=", self.id)],
@@ -271,7 +271,7 @@ class CrmBulkImportJob(models.Model):
     def _read_table(self):
         self.ensure_one()
         if not self.file:
-            raise UserError(_("Upload a file first."))
+            raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
         max_rows = int(self.env["ir.config_parameter"].sudo().get_param(
             "crm_bulk_import.max_rows", 0)) or None
         try:
@@ -296,13 +296,13 @@ class CrmBulkImportJob(models.Model):
         mapping = self.mapping or applier._schema().propose_mapping(table.headers)
         unknown = set(mapping) - set(table.headers)
         if unknown:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The mapping names columns the file does not have: %(columns)s.",
                 columns=", ".join(sorted(unknown)),
             ))
         missing = applier._schema().missing_required(mapping)
         if missing:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The file has no column for the required field(s) %(fields)s. "
                 "Add the column or map an existing one to it. Columns found: %(headers)s.",
                 fields=", ".join(f'"{column.label}"' for column in missing),
@@ -319,7 +319,7 @@ class CrmBulkImportJob(models.Model):
             }
             extra = [value for value in values[width:] if value]
             if extra:
-                vals.update(status="error", message=_(
+                vals.update(status="error", message=self.env._(
                     "Row %(row)s has more cells than the header has columns (extra value \"%(value)s\"): "
                     "add a header for it or remove it.",
                     row=row_number, value=extra[0],
@@ -369,7 +369,7 @@ class CrmBulkImportJob(models.Model):
                         self._write_results(line, results)
                 except Exception as error:  # noqa: BLE001
                     self.env.invalidate_all()
-                    line.write({"status": "error", "message": _(
+                    line.write({"status": "error", "message": self.env._(
                         "Row %(row)s could not be imported: %(error)s", row=line.row_number, error=error,
                     )})
 
@@ -416,7 +416,7 @@ class CrmBulkImportJob(models.Model):
                 if result.status != "error":
                     results[line_id] = result._replace(
                         status="skipped",
-                        message=_("Not imported: the file has errors and this import is all-or-nothing."),
+                        message=self.env._("Not imported: the file has errors and this import is all-or-nothing."),
                         res_model="", res_id=0,
                     )
         else:
@@ -487,14 +487,14 @@ class CrmBulkImportJob(models.Model):
         template.send_mail(self.id, force_send=False)
         self.user_id._bus_send("simple_notification", {
             "type": "warning" if self.count_error else "success",
-            "title": _("Import %(job)s finished", job=self.name),
+            "title": self.env._("Import %(job)s finished", job=self.name),
             "message": str(summary),
             "sticky": bool(self.count_error),
         })
 
     def _summary(self):
         self.ensure_one()
-        return _(
+        return self.env._(
             "%(job)s: %(created)s created, %(updated)s updated, %(skipped)s skipped, "
             "%(errors)s with errors, out of %(total)s rows.",
             job=self.name, created=self.count_created, updated=self.count_updated,

@@ -3,7 +3,7 @@ import re
 from collections import namedtuple
 from datetime import date, datetime
 
-from odoo import _, api, models
+from odoo import api, models
 
 from ..writers import write_csv, write_xlsx
 
@@ -70,7 +70,7 @@ class CrmBulkImportType(models.AbstractModel):
                 text = str(raw.get(header, "") or "").strip() if header else ""
                 if not text:
                     if column.required:
-                        problems.append(_(
+                        problems.append(self.env._(
                             'Row %(row)s, column "%(column)s": a value is required.',
                             row=line.row_number, column=header or column.label,
                         ))
@@ -79,7 +79,7 @@ class CrmBulkImportType(models.AbstractModel):
                 try:
                     values[column.key] = self._parse_value(column, text, job)
                 except RowError as error:
-                    problems.append(_(
+                    problems.append(self.env._(
                         'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
                         row=line.row_number, column=header, value=text, problem=str(error),
                     ))
@@ -104,15 +104,15 @@ class CrmBulkImportType(models.AbstractModel):
             try:
                 return int(text)
             except ValueError:
-                raise RowError(_("a whole number is expected.")) from None
+                raise RowError(self.env._("a whole number is expected.")) from None
         if parser == "date":
             return self._parse_date(text, job.date_format)
-        raise RowError(_("unknown parser %(parser)s", parser=parser))
+        raise RowError(self.env._("unknown parser %(parser)s", parser=parser))
 
     @api.model
     def _parse_email(self, text):
         if not EMAIL_RE.match(text):
-            raise RowError(_("this is not a valid email address."))
+            raise RowError(self.env._("this is not a valid email address."))
         return text.lower()
 
     @api.model
@@ -123,16 +123,16 @@ class CrmBulkImportType(models.AbstractModel):
             try:
                 return date.fromisoformat(text[:10])
             except ValueError:
-                raise RowError(_("this is not a valid date.")) from None
+                raise RowError(self.env._("this is not a valid date.")) from None
         if date_format and date_format != "auto":
             try:
                 return datetime.strptime(text, date_format).date()
             except ValueError:
-                raise RowError(_(
+                raise RowError(self.env._(
                     "this date does not follow the chosen format %(format)s.",
                     format=date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY"),
                 )) from None
-        raise RowError(_(
+        raise RowError(self.env._(
             "the date is ambiguous: write it as YYYY-MM-DD or choose the date format in the wizard."
         ))
 
@@ -140,7 +140,7 @@ class CrmBulkImportType(models.AbstractModel):
     def _cell_error(self, job, row, key, value, problem):
         """The message of a row error: the row, the file's column, the value."""
         header = next((h for h, k in (job.mapping or {}).items() if k == key), key)
-        return _(
+        return self.env._(
             'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
             row=row.row_number, column=header, value=value, problem=problem,
         )

@@ -3,7 +3,8 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, api, models
+from odoo import Command, api, models
+from odoo.tools import format_date
 
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result
@@ -68,7 +69,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
             if not partner:
                 problems.append(self._cell_error(
                     job, row, "external_id", external_id,
-                    _("The customer was not found. Check and update the customer's External Id in your file."),
+                    self.env._("The customer was not found. Check and update the customer's External Id in your file."),
                 ))
             managers = []
             for email in row.values["account_manager_emails"]:
@@ -76,7 +77,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                 if not user:
                     problems.append(self._cell_error(
                         job, row, "account_manager_emails", email,
-                        _("User not found, check the email. It can be a typo, or the user must be "
+                        self.env._("User not found, check the email. It can be a typo, or the user must be "
                           "created in Odoo first (an internal user)."),
                     ))
                 elif user not in managers:
@@ -87,7 +88,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                 if not plan:
                     problems.append(self._cell_error(
                         job, row, "workflow_name", row.values["workflow_name"],
-                        _("Workflow not found: use the exact name of an activity plan for contacts."),
+                        self.env._("Workflow not found: use the exact name of an activity plan for contacts."),
                     ))
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
@@ -96,13 +97,13 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
             assignments[partner.id] = (partner, managers, plan)
             results[row.line.id] = Result(
                 "updated",
-                _("%(customer)s: account managers %(managers)s%(plan)s.",
+                self.env._("%(customer)s: account managers %(managers)s%(plan)s.",
                   customer=partner.display_name,
                   managers=", ".join(user.name for user in managers),
-                  plan=_(", workflow %(plan)s started", plan=plan.name) if plan else ""),
+                  plan=self.env._(", workflow %(plan)s started", plan=plan.name) if plan else ""),
                 "res.partner", partner.id,
             )
-        self._assign(assignments.values())
+        self._assign(job, assignments.values())
         return results
 
     # ------------------------------------------------------------
@@ -147,44 +148,60 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
         return {plan.name: plan for plan in plans}
 
     @api.model
-    def _assign(self, assignments):
-        """Write the account managers (grouped: one write per set of managers)
-        and create every plan activity in one batch."""
+    def _assign(self, job, assignments):
+        """Write the account managers (one write per set of managers), create
+        every plan activity in one batch and log one chatter note per customer.
+
+        An import assigning thousands of customers must not send thousands of
+        "you have been assigned" emails nor write two messages per customer:
+        notifications and field tracking are replaced by that one note, which
+        names the import."""
+        quiet = {
+            "mail_activity_quick_update": True,
+            "mail_auto_subscribe_no_notify": True,
+            "tracking_disable": True,
+        }
         by_managers = defaultdict(lambda: self.env["res.partner"])
         for partner, managers, _plan in assignments:
             by_managers[tuple(user.id for user in managers)] |= partner
         for manager_ids, partners in by_managers.items():
-            partners.write({"account_manager_ids": [(6, 0, list(manager_ids))], "user_id": manager_ids[0]})
+            partners.with_context(**quiet).write({
+                "account_manager_ids": [Command.set(manager_ids)],
+                "user_id": manager_ids[0],
+            })
 
         model_id = self.env["ir.model"]._get_id("res.partner")
-        activity_vals, bodies = [], {}
+        # One batch per plan step: mail.activity.create subscribes the
+        # responsible users and would insert a follower twice for a customer
+        # present twice in one batch.
+        activity_vals, bodies = defaultdict(list), {}
+        deadlines = {}
         for partner, managers, plan in assignments:
-            if not plan:
-                continue
-            descriptions = []
-            for template in plan.template_ids:
+            items = [self.env._("Account managers: %(names)s", names=", ".join(user.name for user in managers))]
+            for template in plan.template_ids if plan else []:
                 responsible = template._determine_responsible(managers[0], partner)["responsible"] or managers[0]
-                deadline = template._get_date_deadline()
-                activity_vals.append({
+                if template not in deadlines:
+                    deadlines[template] = template._get_date_deadline()
+                activity_vals[template.id].append({
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": template.activity_type_id.id,
                     "summary": template.summary,
                     "note": template.note,
                     "user_id": responsible.id,
-                    "date_deadline": deadline,
+                    "date_deadline": deadlines[template],
                 })
-                descriptions.append(_(
-                    "%(activity)s, assigned to %(name)s, due on %(deadline)s",
-                    activity=template.summary or template.activity_type_id.name,
-                    name=responsible.name, deadline=deadline,
+                items.append(self.env._(
+                    'Plan "%(plan)s": %(activity)s, assigned to %(name)s, due on %(deadline)s',
+                    plan=plan.name, activity=template.summary or template.activity_type_id.name,
+                    name=responsible.name, deadline=format_date(self.env, deadlines[template]),
                 ))
             bodies[partner.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                _('The plan "%(plan)s" has been started by an import.', plan=plan.name),
-                Markup().join(Markup("<li>%s</li>") % text for text in descriptions),
+                self.env._("Customer assignment by import %(job)s", job=job.name),
+                Markup().join(Markup("<li>%s</li>") % item for item in items),
             )
-        if activity_vals:
-            self.env["mail.activity"].create(activity_vals)
+        for vals_list in activity_vals.values():
+            self.env["mail.activity"].with_context(**quiet).create(vals_list)
         if bodies:
             self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies=bodies)
 

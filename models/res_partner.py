@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -36,7 +36,7 @@ class ResPartner(models.Model):
         )
         for external_id, company, count in clashes:
             if count > 1:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     'The External Id "%(external_id)s" is already used by another contact of %(company)s.',
-                    external_id=external_id, company=company.name or _("all companies"),
+                    external_id=external_id, company=company.name or self.env._("all companies"),
                 ))

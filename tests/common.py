@@ -17,8 +17,8 @@ def csv_bytes(rows, delimiter=","):
     return buffer.getvalue().encode("utf-8")
 
 
-def read_csv(content):
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+def read_csv(content, delimiter=","):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
 class BulkImportCase(TransactionCase):
@@ -61,6 +61,7 @@ class BulkImportCase(TransactionCase):
                     "summary": "Welcome call",
                     "responsible_type": "on_demand",
                     "delay_count": 2,
+                    "delay_from": "after_plan_date",
                 }),
             ],
         })

@@ -9,12 +9,12 @@ from .common import BulkImportCase, csv_bytes
 
 class TestWizard(BulkImportCase):
     def open_wizard(self, content, file_name="file.csv"):
+        # The browser's file widget sets the file name with the file.
         wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer).with_context(
-            default_import_type="assignment"
+            default_import_type="assignment", default_file_name=file_name,
         )
         form = Form(wizard)
         form.file = base64.b64encode(content)
-        form.file_name = file_name
         record = form.save()
         record.action_read_file()
         return record

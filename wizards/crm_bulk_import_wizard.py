@@ -3,7 +3,7 @@ import base64
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.crm_bulk_import_job import download_action
@@ -44,7 +44,7 @@ class CrmBulkImportWizard(models.TransientModel):
             fields_ = self.env["crm.bulk.import.field"].search([("import_type", "=", wizard.import_type)])
             wizard.help_html = Markup("<ul>%s</ul>") % Markup().join(
                 Markup("<li><b>%s</b>%s: %s</li>") % (
-                    field.label, _(" (required)") if field.required else "", field.help or ""
+                    field.label, self.env._(" (required)") if field.required else "", field.help or ""
                 )
                 for field in fields_
             )
@@ -108,7 +108,7 @@ class CrmBulkImportWizard(models.TransientModel):
 
     def _read_table(self):
         if not self.file:
-            raise UserError(_("Upload a file first."))
+            raise UserError(self.env._("Upload a file first."))
         try:
             return read_table(base64.b64decode(self.file), self.file_name or "")
         except ReadError as error:
@@ -121,7 +121,7 @@ class CrmBulkImportWizard(models.TransientModel):
         for line in self.mapping_ids.sorted("sequence"):
             key = line.field_id.key or False
             if key and key in seen:
-                raise UserError(_(
+                raise UserError(self.env._(
                     'The columns "%(first)s" and "%(second)s" are both mapped to "%(field)s": '
                     "map only one of them.",
                     first=seen[key], second=line.column_name, field=line.field_id.label,
@@ -144,7 +144,7 @@ class CrmBulkImportWizard(models.TransientModel):
         })
 
     def _preview(self, table):
-        head = Markup("").join(Markup("<th>%s</th>") % header for header in [_("Row")] + table.headers)
+        head = Markup("").join(Markup("<th>%s</th>") % header for header in [self.env._("Row")] + table.headers)
         body = Markup("").join(
             Markup("<tr>%s</tr>") % Markup("").join(
                 Markup("<td>%s</td>") % value for value in [row_number] + values[: len(table.headers)]
