@@ -52,8 +52,8 @@ pytest:
 		-p no:cacheprovider $(ADDON_DIR)/tests $(PYTEST_ARGS)
 
 lint: setup
-	@$(PY) -m pip install -q ruff
 	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
 
 clean:
 	-dropdb -h 127.0.0.1 -U odoo --if-exists $(TEST_DB)

@@ -44,13 +44,15 @@ MIMETYPES = {
 
 def download_action(record, name, content, file_format):
     """Serve bytes as a download, through an attachment of ``record``."""
-    attachment = record.env["ir.attachment"].create({
-        "name": name,
-        "raw": content,
-        "mimetype": MIMETYPES.get(file_format, "text/csv"),
-        "res_model": record._name,
-        "res_id": record.id,
-    })
+    attachment = record.env["ir.attachment"].create(
+        {
+            "name": name,
+            "raw": content,
+            "mimetype": MIMETYPES.get(file_format, "text/csv"),
+            "res_model": record._name,
+            "res_id": record.id,
+        }
+    )
     return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
 
@@ -68,9 +70,7 @@ class CrmBulkImportJob(models.Model):
     # Identity and ownership
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     import_type = fields.Selection(IMPORT_TYPES, required=True, readonly=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(
         "res.users",
         string="Uploaded by",
@@ -91,9 +91,7 @@ class CrmBulkImportJob(models.Model):
     file_format = fields.Selection([("csv", "CSV"), ("xlsx", "XLSX")], readonly=True)
     file_headers = fields.Json(readonly=True, copy=False)
     file_delimiter = fields.Char(readonly=True, copy=False)
-    mapping = fields.Json(
-        readonly=True, help="File column -> field key of the import type, as confirmed."
-    )
+    mapping = fields.Json(readonly=True, help="File column -> field key of the import type, as confirmed.")
     date_format = fields.Selection(
         [
             ("auto", "ISO (YYYY-MM-DD) or the language's format"),
@@ -134,7 +132,9 @@ class CrmBulkImportJob(models.Model):
         copy=False,
     )
     is_dry_run = fields.Boolean(
-        "Lines show a dry run", readonly=True, copy=False,
+        "Lines show a dry run",
+        readonly=True,
+        copy=False,
         help="The lines below predict the import: nothing has been written yet.",
     )
     line_ids = fields.One2many("crm.bulk.import.job.line", "job_id", readonly=True, copy=False)
@@ -194,9 +194,9 @@ class CrmBulkImportJob(models.Model):
         """Import the file: at once when it is small or all-or-nothing, else
         queue it for the background cron (chunks committed one by one)."""
         threshold = int(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "crm_bulk_import.background_threshold", DEFAULT_BACKGROUND_THRESHOLD
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_bulk_import.background_threshold", DEFAULT_BACKGROUND_THRESHOLD)
         )
         for job in self:
             if job.state != "draft":
@@ -207,9 +207,12 @@ class CrmBulkImportJob(models.Model):
                 job._run_all_or_nothing()
             elif job.count_total - job.count_done > threshold:
                 job.state = "queued"
-                job.message_post(body=self.env._(
-                    "%(count)s rows queued for a background import.", count=job.count_total,
-                ))
+                job.message_post(
+                    body=self.env._(
+                        "%(count)s rows queued for a background import.",
+                        count=job.count_total,
+                    )
+                )
                 self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
             else:
                 job.state = "running"
@@ -272,8 +275,7 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         if not self.file:
             raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
-        max_rows = int(self.env["ir.config_parameter"].sudo().get_param(
-            "crm_bulk_import.max_rows", 0)) or None
+        max_rows = int(self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.max_rows", 0)) or None
         try:
             return read_table(base64.b64decode(self.file), self.file_name or "", max_rows=max_rows)
         except ReadError as error:
@@ -284,7 +286,7 @@ class CrmBulkImportJob(models.Model):
         raw values keyed by the file's own column names. File-level problems
         raise a UserError and leave the job untouched."""
         self.ensure_one()
-        if self.line_ids.filtered(lambda line: line.status != "pending") and self.is_dry_run:
+        if self.is_dry_run:
             # A dry run staged the lines already: run them again for real.
             self.line_ids.write({"status": "pending", "message": False, "res_model": False, "res_id": 0})
             self._update_counts()
@@ -296,43 +298,44 @@ class CrmBulkImportJob(models.Model):
         mapping = self.mapping or applier._schema().propose_mapping(table.headers)
         unknown = set(mapping) - set(table.headers)
         if unknown:
-            raise UserError(self.env._(
-                "The mapping names columns the file does not have: %(columns)s.",
-                columns=", ".join(sorted(unknown)),
-            ))
+            raise UserError(
+                self.env._(
+                    "The mapping names columns the file does not have: %(columns)s.",
+                    columns=", ".join(sorted(unknown)),
+                )
+            )
         missing = applier._schema().missing_required(mapping)
         if missing:
-            raise UserError(self.env._(
-                "The file has no column for the required field(s) %(fields)s. "
-                "Add the column or map an existing one to it. Columns found: %(headers)s.",
-                fields=", ".join(f'"{column.label}"' for column in missing),
-                headers=", ".join(f'"{header}"' for header in table.headers),
-            ))
+            raise UserError(
+                self.env._(
+                    "The file has no column for the required field(s) %(fields)s. "
+                    "Add the column or map an existing one to it. Columns found: %(headers)s.",
+                    fields=", ".join(f'"{column.label}"' for column in missing),
+                    headers=", ".join(f'"{header}"' for header in table.headers),
+                )
+            )
         vals_list = []
         width = len(table.headers)
         for row_number, values in table.rows:
-            vals = {
-                "job_id": self.id,
-                "row_number": row_number,
-                "values": dict(zip(table.headers, values)),
-                "status": "pending",
-            }
-            extra = [value for value in values[width:] if value]
-            if extra:
-                vals.update(status="error", message=self.env._(
-                    "Row %(row)s has more cells than the header has columns (extra value \"%(value)s\"): "
-                    "add a header for it or remove it.",
-                    row=row_number, value=extra[0],
-                ))
-            vals_list.append(vals)
+            vals_list.append(
+                {
+                    "job_id": self.id,
+                    "row_number": row_number,
+                    "values": dict(zip(table.headers, values, strict=False)),
+                    "extra_values": [value for value in values[width:] if value] or False,
+                    "status": "pending",
+                }
+            )
         self.env["crm.bulk.import.job.line"].create(vals_list)
-        self.write({
-            "mapping": mapping,
-            "file_format": table.file_format,
-            "file_headers": table.headers,
-            "file_delimiter": table.delimiter or False,
-            "count_total": len(vals_list),
-        })
+        self.write(
+            {
+                "mapping": mapping,
+                "file_format": table.file_format,
+                "file_headers": table.headers,
+                "file_delimiter": table.delimiter or False,
+                "count_total": len(vals_list),
+            }
+        )
         self._update_counts()
 
     # ------------------------------------------------------------
@@ -369,16 +372,24 @@ class CrmBulkImportJob(models.Model):
                         self._write_results(line, results)
                 except Exception as error:  # noqa: BLE001
                     self.env.invalidate_all()
-                    line.write({"status": "error", "message": self.env._(
-                        "Row %(row)s could not be imported: %(error)s", row=line.row_number, error=error,
-                    )})
+                    line.write(
+                        {
+                            "status": "error",
+                            "message": self.env._(
+                                "Row %(row)s could not be imported: %(error)s",
+                                row=line.row_number,
+                                error=error,
+                            ),
+                        }
+                    )
 
     def _run_pending(self, auto_commit=False, deadline=None):
         """Run the pending lines chunk by chunk. Chunks are claimed with row
         locks (SKIP LOCKED), so several workers can share one job."""
         self.ensure_one()
-        chunk_size = int(self.env["ir.config_parameter"].sudo().get_param(
-            "crm_bulk_import.chunk_size", DEFAULT_CHUNK_SIZE))
+        chunk_size = int(
+            self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size", DEFAULT_CHUNK_SIZE)
+        )
         while deadline is None or time.monotonic() < deadline:
             self.env.flush_all()
             self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s", [self.id])
@@ -417,7 +428,8 @@ class CrmBulkImportJob(models.Model):
                     results[line_id] = result._replace(
                         status="skipped",
                         message=self.env._("Not imported: the file has errors and this import is all-or-nothing."),
-                        res_model="", res_id=0,
+                        res_model="",
+                        res_id=0,
                     )
         else:
             savepoint.close(rollback=False)
@@ -430,12 +442,14 @@ class CrmBulkImportJob(models.Model):
             if result is None:
                 continue
             status = DRY_RUN_STATUS.get(result.status, result.status) if dry_run else result.status
-            line.write({
-                "status": status,
-                "message": result.message or False,
-                "res_model": result.res_model or False,
-                "res_id": result.res_id or 0,
-            })
+            line.write(
+                {
+                    "status": status,
+                    "message": result.message or False,
+                    "res_model": result.res_model or False,
+                    "res_id": result.res_id or 0,
+                }
+            )
 
     def _update_counts(self):
         self.env.flush_all()
@@ -445,13 +459,15 @@ class CrmBulkImportJob(models.Model):
                 [job.id],
             )
             counts = dict(self.env.cr.fetchall())
-            job.write({
-                "count_created": counts.get("created", 0) + counts.get("would_create", 0),
-                "count_updated": counts.get("updated", 0) + counts.get("would_update", 0),
-                "count_skipped": counts.get("skipped", 0),
-                "count_error": counts.get("error", 0),
-                "count_done": sum(counts.values()) - counts.get("pending", 0),
-            })
+            job.write(
+                {
+                    "count_created": counts.get("created", 0) + counts.get("would_create", 0),
+                    "count_updated": counts.get("updated", 0) + counts.get("would_update", 0),
+                    "count_skipped": counts.get("skipped", 0),
+                    "count_error": counts.get("error", 0),
+                    "count_done": sum(counts.values()) - counts.get("pending", 0),
+                }
+            )
 
     def _finalize(self):
         """Close a job whose rows are all processed: state, chatter, email to the
@@ -459,9 +475,7 @@ class CrmBulkImportJob(models.Model):
         the job row is locked and only a running job is closed."""
         for job in self:
             self.env.flush_all()
-            self.env.cr.execute(
-                "SELECT state FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [job.id]
-            )
+            self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [job.id])
             if self.env.cr.fetchone()[0] not in ("queued", "running"):
                 continue
             self.env.cr.execute(
@@ -485,20 +499,27 @@ class CrmBulkImportJob(models.Model):
         self.message_post(body=summary, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_note")
         template = self.env.ref("crm_bulk_import.mail_template_crm_bulk_import_job_done")
         template.send_mail(self.id, force_send=False)
-        self.user_id._bus_send("simple_notification", {
-            "type": "warning" if self.count_error else "success",
-            "title": self.env._("Import %(job)s finished", job=self.name),
-            "message": str(summary),
-            "sticky": bool(self.count_error),
-        })
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "warning" if self.count_error else "success",
+                "title": self.env._("Import %(job)s finished", job=self.name),
+                "message": str(summary),
+                "sticky": bool(self.count_error),
+            },
+        )
 
     def _summary(self):
         self.ensure_one()
         return self.env._(
             "%(job)s: %(created)s created, %(updated)s updated, %(skipped)s skipped, "
             "%(errors)s with errors, out of %(total)s rows.",
-            job=self.name, created=self.count_created, updated=self.count_updated,
-            skipped=self.count_skipped, errors=self.count_error, total=self.count_total,
+            job=self.name,
+            created=self.count_created,
+            updated=self.count_updated,
+            skipped=self.count_skipped,
+            errors=self.count_error,
+            total=self.count_total,
         )
 
     def _first_errors(self, limit=10):

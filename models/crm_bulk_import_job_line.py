@@ -13,22 +13,19 @@ class CrmBulkImportJobLine(models.Model):
     company_id = fields.Many2one(related="job_id.company_id", store=True)
     row_number = fields.Integer("Row", required=True, help="The row as the spreadsheet shows it (header = row 1).")
     values = fields.Json("Raw values", help="The row's values, keyed by the file's column names.")
+    extra_values = fields.Json(help="Non-empty cells beyond the header's last column.")
     values_display = fields.Text("Values", compute="_compute_values_display")
     status = fields.Selection(LINE_STATUSES, required=True, default="pending", index=True)
     message = fields.Text()
     # The record the row created or changed.
     res_model = fields.Char("Record model")
     res_id = fields.Many2oneReference("Record ID", model_field="res_model")
-    record_ref = fields.Reference(
-        selection="_selection_record_ref", string="Record", compute="_compute_record_ref"
-    )
+    record_ref = fields.Reference(selection="_selection_record_ref", string="Record", compute="_compute_record_ref")
 
     @api.depends("values")
     def _compute_values_display(self):
         for line in self:
-            line.values_display = "\n".join(
-                f"{header}: {value}" for header, value in (line.values or {}).items()
-            )
+            line.values_display = "\n".join(f"{header}: {value}" for header, value in (line.values or {}).items())
 
     @api.model
     def _selection_record_ref(self):

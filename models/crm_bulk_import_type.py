@@ -65,24 +65,41 @@ class CrmBulkImportType(models.AbstractModel):
         for line in lines:
             raw = line.values or {}
             values, problems = {}, []
+            if line.extra_values:
+                problems.append(
+                    self.env._(
+                        'Row %(row)s has more cells than the header has columns (extra value "%(value)s"): '
+                        "add a header for it or remove it.",
+                        row=line.row_number,
+                        value=line.extra_values[0],
+                    )
+                )
             for column in schema.columns:
                 header = header_by_key.get(column.key)
                 text = str(raw.get(header, "") or "").strip() if header else ""
                 if not text:
                     if column.required:
-                        problems.append(self.env._(
-                            'Row %(row)s, column "%(column)s": a value is required.',
-                            row=line.row_number, column=header or column.label,
-                        ))
+                        problems.append(
+                            self.env._(
+                                'Row %(row)s, column "%(column)s": a value is required.',
+                                row=line.row_number,
+                                column=header or column.label,
+                            )
+                        )
                     values[column.key] = False if column.parser not in ("emails", "names") else []
                     continue
                 try:
                     values[column.key] = self._parse_value(column, text, job)
                 except RowError as error:
-                    problems.append(self.env._(
-                        'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
-                        row=line.row_number, column=header, value=text, problem=str(error),
-                    ))
+                    problems.append(
+                        self.env._(
+                            'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
+                            row=line.row_number,
+                            column=header,
+                            value=text,
+                            problem=str(error),
+                        )
+                    )
             if problems:
                 errors[line.id] = Result("error", "\n".join(problems))
             else:
@@ -128,13 +145,15 @@ class CrmBulkImportType(models.AbstractModel):
             try:
                 return datetime.strptime(text, date_format).date()
             except ValueError:
-                raise RowError(self.env._(
-                    "this date does not follow the chosen format %(format)s.",
-                    format=date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY"),
-                )) from None
-        raise RowError(self.env._(
-            "the date is ambiguous: write it as YYYY-MM-DD or choose the date format in the wizard."
-        ))
+                raise RowError(
+                    self.env._(
+                        "this date does not follow the chosen format %(format)s.",
+                        format=date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY"),
+                    )
+                ) from None
+        raise RowError(
+            self.env._("the date is ambiguous: write it as YYYY-MM-DD or choose the date format in the wizard.")
+        )
 
     @api.model
     def _cell_error(self, job, row, key, value, problem):
@@ -142,7 +161,10 @@ class CrmBulkImportType(models.AbstractModel):
         header = next((h for h, k in (job.mapping or {}).items() if k == key), key)
         return self.env._(
             'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
-            row=row.row_number, column=header, value=value, problem=problem,
+            row=row.row_number,
+            column=header,
+            value=value,
+            problem=problem,
         )
 
     # ------------------------------------------------------------
@@ -158,7 +180,7 @@ class CrmBulkImportType(models.AbstractModel):
     @api.model
     def _template_dropdowns(self, company):
         dropdowns = {}
-        for header, column in zip(self._template_headers(), self._schema().columns):
+        for header, column in zip(self._template_headers(), self._schema().columns, strict=True):
             if column.choices:
                 dropdowns[header] = getattr(self, column.choices)(company)
         return dropdowns

@@ -27,30 +27,58 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
 
     @api.model
     def _schema(self):
-        return Schema(columns=(
-            Column(
-                "external_id", "External Id", required=True,
-                aliases=("external_ref", "customer id", "id externe", "identifiant externe",
-                         "externe id", "externe kennung", "kunden id"),
-                help="The customer's id in its source system, stored on the contact.",
-            ),
-            Column(
-                "account_manager_emails", "Account manager email", required=True, parser="emails",
-                aliases=("account manager", "account managers", "account manager emails",
-                         "email du gestionnaire de compte", "gestionnaire de compte",
-                         "e-mail du gestionnaire", "kundenbetreuer", "kundenbetreuer e-mail",
-                         "e-mail des kundenbetreuers"),
-                help="One or several emails of internal users, separated by commas.",
-                choices="_choices_account_managers",
-            ),
-            Column(
-                "workflow_name", "Workflow name",
-                aliases=("workflow", "activity plan", "plan", "nom du workflow", "workflow-name",
-                         "name des workflows"),
-                help="The exact name of an activity plan for contacts.",
-                choices="_choices_workflows",
-            ),
-        ))
+        return Schema(
+            columns=(
+                Column(
+                    "external_id",
+                    "External Id",
+                    required=True,
+                    aliases=(
+                        "external_ref",
+                        "customer id",
+                        "id externe",
+                        "identifiant externe",
+                        "externe id",
+                        "externe kennung",
+                        "kunden id",
+                    ),
+                    help="The customer's id in its source system, stored on the contact.",
+                ),
+                Column(
+                    "account_manager_emails",
+                    "Account manager email",
+                    required=True,
+                    parser="emails",
+                    aliases=(
+                        "account manager",
+                        "account managers",
+                        "account manager emails",
+                        "email du gestionnaire de compte",
+                        "gestionnaire de compte",
+                        "e-mail du gestionnaire",
+                        "kundenbetreuer",
+                        "kundenbetreuer e-mail",
+                        "e-mail des kundenbetreuers",
+                    ),
+                    help="One or several emails of internal users, separated by commas.",
+                    choices="_choices_account_managers",
+                ),
+                Column(
+                    "workflow_name",
+                    "Workflow name",
+                    aliases=(
+                        "workflow",
+                        "activity plan",
+                        "plan",
+                        "nom du workflow",
+                        "workflow-name",
+                        "name des workflows",
+                    ),
+                    help="The exact name of an activity plan for contacts.",
+                    choices="_choices_workflows",
+                ),
+            )
+        )
 
     @api.model
     def _apply_rows(self, job, rows):
@@ -67,29 +95,48 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
             external_id = row.values["external_id"]
             partner = partners.get(external_id)
             if not partner:
-                problems.append(self._cell_error(
-                    job, row, "external_id", external_id,
-                    self.env._("The customer was not found. Check and update the customer's External Id in your file."),
-                ))
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "external_id",
+                        external_id,
+                        self.env._(
+                            "The customer was not found. Check and update the customer's External Id in your file."
+                        ),
+                    )
+                )
             managers = []
             for email in row.values["account_manager_emails"]:
                 user = users.get(email)
                 if not user:
-                    problems.append(self._cell_error(
-                        job, row, "account_manager_emails", email,
-                        self.env._("User not found, check the email. It can be a typo, or the user must be "
-                          "created in Odoo first (an internal user)."),
-                    ))
+                    problems.append(
+                        self._cell_error(
+                            job,
+                            row,
+                            "account_manager_emails",
+                            email,
+                            self.env._(
+                                "User not found, check the email. It can be a typo, or the user must be "
+                                "created in Odoo first (an internal user)."
+                            ),
+                        )
+                    )
                 elif user not in managers:
                     managers.append(user)
             plan = False
             if row.values["workflow_name"]:
                 plan = plans.get(row.values["workflow_name"])
                 if not plan:
-                    problems.append(self._cell_error(
-                        job, row, "workflow_name", row.values["workflow_name"],
-                        self.env._("Workflow not found: use the exact name of an activity plan for contacts."),
-                    ))
+                    problems.append(
+                        self._cell_error(
+                            job,
+                            row,
+                            "workflow_name",
+                            row.values["workflow_name"],
+                            self.env._("Workflow not found: use the exact name of an activity plan for contacts."),
+                        )
+                    )
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue
@@ -97,11 +144,14 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
             assignments[partner.id] = (partner, managers, plan)
             results[row.line.id] = Result(
                 "updated",
-                self.env._("%(customer)s: account managers %(managers)s%(plan)s.",
-                  customer=partner.display_name,
-                  managers=", ".join(user.name for user in managers),
-                  plan=self.env._(", workflow %(plan)s started", plan=plan.name) if plan else ""),
-                "res.partner", partner.id,
+                self.env._(
+                    "%(customer)s: account managers %(managers)s%(plan)s.",
+                    customer=partner.display_name,
+                    managers=", ".join(user.name for user in managers),
+                    plan=self.env._(", workflow %(plan)s started", plan=plan.name) if plan else "",
+                ),
+                "res.partner",
+                partner.id,
             )
         self._assign(job, assignments.values())
         return results
@@ -114,10 +164,12 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
     def _find_customers(self, job, external_ids):
         """{external id: partner} among the job company's and shared contacts;
         the company's own contact wins over a shared one."""
-        partners = self.env["res.partner"].search([
-            ("customer_external_id", "in", list(external_ids)),
-            ("company_id", "in", [job.company_id.id, False]),
-        ])
+        partners = self.env["res.partner"].search(
+            [
+                ("customer_external_id", "in", list(external_ids)),
+                ("company_id", "in", [job.company_id.id, False]),
+            ]
+        )
         found = {}
         for partner in partners.sorted(lambda partner: bool(partner.company_id)):
             found[partner.customer_external_id] = partner
@@ -126,11 +178,15 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
     @api.model
     def _find_users(self, job, emails):
         """{email: internal user of the job's company}, by email or login."""
-        users = self.env["res.users"].search([
-            ("share", "=", False),
-            ("company_ids", "in", job.company_id.id),
-            "|", ("email_normalized", "in", list(emails)), ("login", "in", list(emails)),
-        ])
+        users = self.env["res.users"].search(
+            [
+                ("share", "=", False),
+                ("company_ids", "in", job.company_id.id),
+                "|",
+                ("email_normalized", "in", list(emails)),
+                ("login", "in", list(emails)),
+            ]
+        )
         found = {}
         for user in users:
             for key in (user.email_normalized, (user.login or "").lower()):
@@ -140,11 +196,13 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
 
     @api.model
     def _find_plans(self, job, names):
-        plans = self.env["mail.activity.plan"].search([
-            ("res_model", "=", "res.partner"),
-            ("name", "in", list(names)),
-            ("company_id", "in", [job.company_id.id, False]),
-        ])
+        plans = self.env["mail.activity.plan"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("name", "in", list(names)),
+                ("company_id", "in", [job.company_id.id, False]),
+            ]
+        )
         return {plan.name: plan for plan in plans}
 
     @api.model
@@ -165,10 +223,12 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
         for partner, managers, _plan in assignments:
             by_managers[tuple(user.id for user in managers)] |= partner
         for manager_ids, partners in by_managers.items():
-            partners.with_context(**quiet).write({
-                "account_manager_ids": [Command.set(manager_ids)],
-                "user_id": manager_ids[0],
-            })
+            partners.with_context(**quiet).write(
+                {
+                    "account_manager_ids": [Command.set(manager_ids)],
+                    "user_id": manager_ids[0],
+                }
+            )
 
         model_id = self.env["ir.model"]._get_id("res.partner")
         # One batch per plan step: mail.activity.create subscribes the
@@ -182,20 +242,26 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                 responsible = template._determine_responsible(managers[0], partner)["responsible"] or managers[0]
                 if template not in deadlines:
                     deadlines[template] = template._get_date_deadline()
-                activity_vals[template.id].append({
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": template.activity_type_id.id,
-                    "summary": template.summary,
-                    "note": template.note,
-                    "user_id": responsible.id,
-                    "date_deadline": deadlines[template],
-                })
-                items.append(self.env._(
-                    'Plan "%(plan)s": %(activity)s, assigned to %(name)s, due on %(deadline)s',
-                    plan=plan.name, activity=template.summary or template.activity_type_id.name,
-                    name=responsible.name, deadline=format_date(self.env, deadlines[template]),
-                ))
+                activity_vals[template.id].append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": partner.id,
+                        "activity_type_id": template.activity_type_id.id,
+                        "summary": template.summary,
+                        "note": template.note,
+                        "user_id": responsible.id,
+                        "date_deadline": deadlines[template],
+                    }
+                )
+                items.append(
+                    self.env._(
+                        'Plan "%(plan)s": %(activity)s, assigned to %(name)s, due on %(deadline)s',
+                        plan=plan.name,
+                        activity=template.summary or template.activity_type_id.name,
+                        name=responsible.name,
+                        deadline=format_date(self.env, deadlines[template]),
+                    )
+                )
             bodies[partner.id] = Markup("<p>%s</p><ul>%s</ul>") % (
                 self.env._("Customer assignment by import %(job)s", job=job.name),
                 Markup().join(Markup("<li>%s</li>") % item for item in items),
@@ -212,7 +278,10 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
 
     @api.model
     def _choices_workflows(self, company):
-        plans = self.env["mail.activity.plan"].search([
-            ("res_model", "=", "res.partner"), ("company_id", "in", [company.id, False]),
-        ])
+        plans = self.env["mail.activity.plan"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
         return sorted(set(plans.mapped("name")))

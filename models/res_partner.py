@@ -36,7 +36,10 @@ class ResPartner(models.Model):
         )
         for external_id, company, count in clashes:
             if count > 1:
-                raise ValidationError(self.env._(
-                    'The External Id "%(external_id)s" is already used by another contact of %(company)s.',
-                    external_id=external_id, company=company.name or self.env._("all companies"),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        'The External Id "%(external_id)s" is already used by another contact of %(company)s.',
+                        external_id=external_id,
+                        company=company.name or self.env._("all companies"),
+                    )
+                )

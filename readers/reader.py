@@ -109,8 +109,11 @@ def _decode(data, file_name):
             continue
         return text, "utf-16" if encoding.startswith("utf-16") else encoding
     if b"\x00" in data[:2000]:
-        raise ReadError(_lt("%(name)s is not a CSV or XLSX file. %(accepted)s",
-                            name=file_name or _lt("The file"), accepted=ACCEPTED))
+        raise ReadError(
+            _lt(
+                "%(name)s is not a CSV or XLSX file. %(accepted)s", name=file_name or _lt("The file"), accepted=ACCEPTED
+            )
+        )
     raise ReadError(_lt("The file's encoding could not be recognised. Save it as CSV UTF-8 and upload it again."))
 
 
@@ -133,8 +136,11 @@ def _sniff_delimiter(text):
 def _read_csv(data, file_name):
     text, encoding = _decode(data, file_name)
     if text.lstrip().startswith("%PDF"):
-        raise ReadError(_lt("%(name)s is not a CSV or XLSX file. %(accepted)s",
-                            name=file_name or _lt("The file"), accepted=ACCEPTED))
+        raise ReadError(
+            _lt(
+                "%(name)s is not a CSV or XLSX file. %(accepted)s", name=file_name or _lt("The file"), accepted=ACCEPTED
+            )
+        )
     text = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(text)
     try:
@@ -158,16 +164,19 @@ def _read_xlsx(data, file_name, sheet_name=None):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                raise ReadError(_lt("%(name)s is not a CSV or XLSX file. %(accepted)s",
-                                    name=file_name or _lt("The file"), accepted=ACCEPTED))
+                raise ReadError(
+                    _lt(
+                        "%(name)s is not a CSV or XLSX file. %(accepted)s",
+                        name=file_name or _lt("The file"),
+                        accepted=ACCEPTED,
+                    )
+                )
     except zipfile.BadZipFile as error:
-        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s",
-                            error=error)) from None
+        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
-        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s",
-                            error=error)) from None
+        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
     try:
         if sheet_name and sheet_name not in book.sheetnames:
             raise ReadError(_lt('The workbook has no sheet "%(sheet)s".', sheet=sheet_name))
@@ -177,14 +186,15 @@ def _read_xlsx(data, file_name, sheet_name=None):
             for number, record in enumerate(sheet.iter_rows(values_only=True), 1):
                 numbered.append((number, [_cell_text(value) for value in record]))
         except Exception as error:  # noqa: BLE001
-            raise ReadError(_lt("The XLSX file could not be read (it may be damaged): %(error)s",
-                                error=error)) from None
+            raise ReadError(
+                _lt("The XLSX file could not be read (it may be damaged): %(error)s", error=error)
+            ) from None
         return _table(numbered, "xlsx", sheet_name=sheet.title)
     finally:
         book.close()
 
 
-def _cell_text(value):
+def _cell_text(value):  # noqa: PLR0911 - one return per cell type
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -225,11 +235,7 @@ def _table(numbered, file_format, **info):
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
-    rows = []
-    for number, values in numbered[1:]:
-        if len(values) < width:
-            values = values + [""] * (width - len(values))
-        rows.append((number, values))
+    rows = [(number, values + [""] * (width - len(values))) for number, values in numbered[1:]]
     return Table(headers=headers, rows=rows, file_format=file_format, **info)
 
 
@@ -239,18 +245,23 @@ def _check(table, max_rows):
     for index, header in enumerate(headers):
         if not header:
             if any(values[index] for _number, values in table.rows if index < len(values)):
-                raise ReadError(_lt(
-                    "Column %(letter)s has values but no header: add a header or remove the column.",
-                    letter=column_letter(index),
-                ))
+                raise ReadError(
+                    _lt(
+                        "Column %(letter)s has values but no header: add a header or remove the column.",
+                        letter=column_letter(index),
+                    )
+                )
             continue
         key = normalize_header(header)
         if key in seen:
-            raise ReadError(_lt(
-                'Column "%(name)s" appears twice (columns %(first)s and %(second)s). '
-                "Rename or remove one of them.",
-                name=header, first=column_letter(seen[key]), second=column_letter(index),
-            ))
+            raise ReadError(
+                _lt(
+                    'Column "%(name)s" appears twice (columns %(first)s and %(second)s). Rename or remove one of them.',
+                    name=header,
+                    first=column_letter(seen[key]),
+                    second=column_letter(index),
+                )
+            )
         seen[key] = index
     if not table.rows:
         raise ReadError(_lt("The file has a header row but no data rows."))

@@ -34,46 +34,68 @@ class BulkImportCase(TransactionCase):
         cls.company = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Company B"})
         cls.manager = new_test_user(
-            cls.env, "bi_manager", groups="base.group_user,crm_bulk_import.group_crm_bulk_import_manager",
-            email="manager@example.com", name="Import Manager",
+            cls.env,
+            "bi_manager",
+            groups="base.group_user,crm_bulk_import.group_crm_bulk_import_manager",
+            email="manager@example.com",
+            name="Import Manager",
         )
         cls.importer = new_test_user(
-            cls.env, "bi_user", groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
-            email="importer@example.com", name="Importer",
+            cls.env,
+            "bi_user",
+            groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
+            email="importer@example.com",
+            name="Importer",
         )
         cls.importer_b = new_test_user(
-            cls.env, "bi_user_b", groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
-            email="importer.b@example.com", name="Importer B",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
+            cls.env,
+            "bi_user_b",
+            groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
+            email="importer.b@example.com",
+            name="Importer B",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
         )
         cls.alice = new_test_user(cls.env, "alice", groups="base.group_user", email="alice@example.com", name="Alice")
         cls.bob = new_test_user(cls.env, "bob", groups="base.group_user", email="Bob@Example.com", name="Bob")
-        cls.customers = cls.env["res.partner"].create([
-            {"name": f"Customer {index}", "customer_external_id": f"CUST-00{index}", "is_company": True}
-            for index in range(1, 6)
-        ])
-        cls.plan = cls.env["mail.activity.plan"].create({
-            "name": "Onboarding",
-            "res_model": "res.partner",
-            "template_ids": [
-                Command.create({
-                    "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
-                    "summary": "Welcome call",
-                    "responsible_type": "on_demand",
-                    "delay_count": 2,
-                    "delay_from": "after_plan_date",
-                }),
-            ],
-        })
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {"name": f"Customer {index}", "customer_external_id": f"CUST-00{index}", "is_company": True}
+                for index in range(1, 6)
+            ]
+        )
+        cls.plan = cls.env["mail.activity.plan"].create(
+            {
+                "name": "Onboarding",
+                "res_model": "res.partner",
+                "template_ids": [
+                    Command.create(
+                        {
+                            "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
+                            "summary": "Welcome call",
+                            "responsible_type": "on_demand",
+                            "delay_count": 2,
+                            "delay_from": "after_plan_date",
+                        }
+                    ),
+                ],
+            }
+        )
 
     def make_job(self, content, file_name="assignment.csv", user=None, **vals):
         user = user or self.importer
-        return self.env["crm.bulk.import.job"].with_user(user).create({
-            "import_type": "assignment",
-            "file": base64.b64encode(content),
-            "file_name": file_name,
-            **vals,
-        })
+        return (
+            self.env["crm.bulk.import.job"]
+            .with_user(user)
+            .create(
+                {
+                    "import_type": "assignment",
+                    "file": base64.b64encode(content),
+                    "file_name": file_name,
+                    **vals,
+                }
+            )
+        )
 
     def customer(self, external_id):
         return self.customers.filtered(lambda partner: partner.customer_external_id == external_id)

@@ -9,7 +9,8 @@ class TestAccess(BulkImportCase):
     def test_users_see_only_their_company_jobs(self):
         job_a = self.make_job(csv_bytes([self.HEADER, ["CUST-001", "alice@example.com", ""]]))
         job_b = self.make_job(
-            csv_bytes([self.HEADER, ["X", "alice@example.com", ""]]), user=self.importer_b,
+            csv_bytes([self.HEADER, ["X", "alice@example.com", ""]]),
+            user=self.importer_b,
         )
         self.assertEqual(job_b.company_id, self.company_b)
         Job = self.env["crm.bulk.import.job"]
@@ -18,9 +19,7 @@ class TestAccess(BulkImportCase):
         with self.assertRaises(AccessError):
             job_b.with_user(self.importer).read(["name"])
         # Managers see every import.
-        self.assertEqual(
-            Job.with_user(self.manager).search([("id", "in", (job_a | job_b).ids)]), job_a | job_b
-        )
+        self.assertEqual(Job.with_user(self.manager).search([("id", "in", (job_a | job_b).ids)]), job_a | job_b)
 
     def test_user_without_the_group_cannot_open_the_wizards(self):
         plain = new_test_user(self.env, "plain", groups="base.group_user")

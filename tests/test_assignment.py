@@ -13,11 +13,15 @@ class TestAssignment(BulkImportCase):
     """Customer assignment, seed 003."""
 
     def test_assigns_managers_and_launches_the_workflow(self):
-        job = self.make_job(csv_bytes([
-            self.HEADER,
-            ["CUST-001", "alice@example.com", "Onboarding"],
-            ["CUST-002", "bob@example.com, alice@example.com", ""],
-        ]))
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", "Onboarding"],
+                    ["CUST-002", "bob@example.com, alice@example.com", ""],
+                ]
+            )
+        )
         job.action_import()
         self.assertEqual(job.state, "done")
         self.assertEqual((job.count_total, job.count_updated, job.count_error), (2, 2, 0))
@@ -38,14 +42,18 @@ class TestAssignment(BulkImportCase):
         self.assertEqual((line.status, line.res_model, line.res_id), ("updated", "res.partner", first.id))
 
     def test_partial_policy_reports_the_seed_errors(self):
-        job = self.make_job(csv_bytes([
-            self.HEADER,
-            ["CUST-001", "alice@example.com", "Onboarding"],
-            ["CUST-404", "alice@example.com", ""],
-            ["CUST-002", "bob@example.com", ""],
-            ["CUST-003", "nobody@example.com", ""],
-            ["CUST-004", "alice@example.com", ""],
-        ]))
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", "Onboarding"],
+                    ["CUST-404", "alice@example.com", ""],
+                    ["CUST-002", "bob@example.com", ""],
+                    ["CUST-003", "nobody@example.com", ""],
+                    ["CUST-004", "alice@example.com", ""],
+                ]
+            )
+        )
         job.action_import()
         self.assertEqual(job.state, "error")
         self.assertEqual((job.count_updated, job.count_error), (3, 2))
@@ -56,17 +64,23 @@ class TestAssignment(BulkImportCase):
             'Row 3, column "External Id", value "CUST-404": The customer was not found. '
             "Check and update the customer's External Id in your file.",
         )
-        self.assertIn('Row 5, column "Account manager email", value "nobody@example.com": '
-                      "User not found, check the email", errors[1].message)
+        self.assertIn(
+            'Row 5, column "Account manager email", value "nobody@example.com": User not found, check the email',
+            errors[1].message,
+        )
         self.assertEqual(self.customer("CUST-004").user_id, self.alice)
         self.assertFalse(self.customer("CUST-003").user_id)
 
     def test_unknown_workflow_and_bad_email_are_row_errors(self):
-        job = self.make_job(csv_bytes([
-            self.HEADER,
-            ["CUST-001", "alice@example.com", "Onboardin"],
-            ["CUST-002", "not-an-email", ""],
-        ]))
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", "Onboardin"],
+                    ["CUST-002", "not-an-email", ""],
+                ]
+            )
+        )
         job.action_import()
         messages = job.line_ids.sorted("row_number").mapped("message")
         self.assertIn('column "Workflow name", value "Onboardin": Workflow not found', messages[0])
@@ -74,12 +88,14 @@ class TestAssignment(BulkImportCase):
         self.assertFalse(self.customer("CUST-001").user_id)
 
     def test_dry_run_predicts_the_import_and_writes_nothing(self):
-        content = csv_bytes([
-            self.HEADER,
-            ["CUST-001", "alice@example.com", "Onboarding"],
-            ["CUST-404", "alice@example.com", ""],
-            ["CUST-002", "bob@example.com", "Onboarding"],
-        ])
+        content = csv_bytes(
+            [
+                self.HEADER,
+                ["CUST-001", "alice@example.com", "Onboarding"],
+                ["CUST-404", "alice@example.com", ""],
+                ["CUST-002", "bob@example.com", "Onboarding"],
+            ]
+        )
         before = self.snapshot()
         dry = self.make_job(content)
         dry.action_dry_run()
@@ -93,8 +109,9 @@ class TestAssignment(BulkImportCase):
         real.action_import()
         done = [(line.row_number, line.status, line.message, line.res_id) for line in real.line_ids]
         as_real = {"would_update": "updated", "would_create": "created"}
-        self.assertEqual([(row, as_real.get(status, status), msg, res_id) for row, status, msg, res_id in predicted],
-                         done)
+        self.assertEqual(
+            [(row, as_real.get(status, status), msg, res_id) for row, status, msg, res_id in predicted], done
+        )
         self.assertNotEqual(self.snapshot(), before)
 
     def test_dry_run_then_import_the_same_job(self):
@@ -106,20 +123,31 @@ class TestAssignment(BulkImportCase):
 
     def test_all_or_nothing_policy_applies_nothing_on_one_error(self):
         before = self.snapshot()
-        job = self.make_job(csv_bytes([
-            self.HEADER,
-            ["CUST-001", "alice@example.com", "Onboarding"],
-            ["CUST-404", "alice@example.com", ""],
-        ]), policy="all_or_nothing")
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", "Onboarding"],
+                    ["CUST-404", "alice@example.com", ""],
+                ]
+            ),
+            policy="all_or_nothing",
+        )
         job.action_import()
         self.assertEqual(job.state, "failed")
         self.assertEqual(self.snapshot(), before)
         self.assertEqual(job.line_ids.sorted("row_number").mapped("status"), ["skipped", "error"])
 
     def test_end_of_job_message_email_and_notification(self):
-        job = self.make_job(csv_bytes([
-            self.HEADER, ["CUST-001", "alice@example.com", ""], ["CUST-404", "alice@example.com", ""],
-        ]))
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", ""],
+                    ["CUST-404", "alice@example.com", ""],
+                ]
+            )
+        )
         job.action_import()
         self.assertTrue(any("1 updated, 0 skipped, 1 with errors" in body for body in job.message_ids.mapped("body")))
         mail = self.env["mail.mail"].search([("model", "=", job._name), ("res_id", "=", job.id)])
@@ -133,12 +161,17 @@ class TestAssignment(BulkImportCase):
         self.assertIn("simple_notification", notification.message)
 
     def test_error_file_round_trip(self):
-        job = self.make_job(csv_bytes([
-            self.HEADER,
-            ["CUST-001", "alice@example.com", ""],
-            ["CUST-4O4", "alice@example.com", ""],
-            ["CUST-003", "bobb@example.com", "=HYPERLINK(\"x\")"],
-        ], delimiter=";"))
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", ""],
+                    ["CUST-4O4", "alice@example.com", ""],
+                    ["CUST-003", "bobb@example.com", '=HYPERLINK("x")'],
+                ],
+                delimiter=";",
+            )
+        )
         job.action_import()
         action = job.action_download_errors()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
@@ -198,15 +231,23 @@ class TestAssignment(BulkImportCase):
     def test_external_id_unique_per_company(self):
         with self.assertRaises(ValidationError):
             self.env["res.partner"].create({"name": "Twin", "customer_external_id": "CUST-001"})
-        other = self.env["res.partner"].create({
-            "name": "Other company's", "customer_external_id": "CUST-001", "company_id": self.company_b.id,
-        })
+        other = self.env["res.partner"].create(
+            {
+                "name": "Other company's",
+                "customer_external_id": "CUST-001",
+                "company_id": self.company_b.id,
+            }
+        )
         self.assertEqual(other.customer_external_id, "CUST-001")
 
     def test_customer_of_another_company_is_not_found(self):
-        self.env["res.partner"].create({
-            "name": "B's customer", "customer_external_id": "B-001", "company_id": self.company_b.id,
-        })
+        self.env["res.partner"].create(
+            {
+                "name": "B's customer",
+                "customer_external_id": "B-001",
+                "company_id": self.company_b.id,
+            }
+        )
         job = self.make_job(csv_bytes([self.HEADER, ["B-001", "alice@example.com", ""]]))
         job.action_import()
         self.assertIn("The customer was not found", job.line_ids.message)

@@ -13,10 +13,9 @@ class TestBackground(BulkImportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.many = cls.env["res.partner"].create([
-            {"name": f"Bulk customer {index}", "customer_external_id": f"BULK-{index:05d}"}
-            for index in range(ROWS)
-        ])
+        cls.many = cls.env["res.partner"].create(
+            [{"name": f"Bulk customer {index}", "customer_external_id": f"BULK-{index:05d}"} for index in range(ROWS)]
+        )
         cls.content = csv_bytes(
             [cls.HEADER] + [[f"BULK-{index:05d}", "alice@example.com", "Onboarding"] for index in range(ROWS)]
         )
@@ -64,7 +63,9 @@ class TestBackground(BulkImportCase):
         self.assertEqual(job.state, "done")
         self.assertEqual((job.count_updated, job.count_error), (ROWS, 0))
         self.assertEqual(self.many.user_id, self.alice)
-        activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "in", self.many.ids)])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", self.many.ids)]
+        )
         self.assertEqual(len(activities), ROWS, "one plan activity per customer: no row applied twice")
         self.assertEqual(set(activities.mapped("res_id")), set(self.many.ids))
         # Lines were processed in several chunks (500 rows each).

@@ -38,7 +38,7 @@ class TestBadInput(BulkImportCase):
     def test_duplicate_header(self):
         self.assert_refused(
             csv_bytes([["External Id", "Account manager email", "external id"], ["A", "alice@example.com", "B"]]),
-            'appears twice (columns A and C)',
+            "appears twice (columns A and C)",
         )
 
     def test_unknown_encoding(self):
@@ -53,16 +53,21 @@ class TestBadInput(BulkImportCase):
     def test_wrong_type_is_a_row_error(self):
         """A value of the wrong type is a row problem: the row is reported, the
         others go on (partial policy)."""
-        job = self.make_job(csv_bytes([
-            self.HEADER, ["CUST-001", "alice(at)example.com", ""], ["CUST-002", "alice@example.com", ""],
-        ]))
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice(at)example.com", ""],
+                    ["CUST-002", "alice@example.com", ""],
+                ]
+            )
+        )
         job.action_import()
         bad = job.line_ids.filtered(lambda line: line.row_number == 2)
         self.assertEqual(bad.status, "error")
         self.assertEqual(
             bad.message,
-            'Row 2, column "Account manager email", value "alice(at)example.com": '
-            "this is not a valid email address.",
+            'Row 2, column "Account manager email", value "alice(at)example.com": this is not a valid email address.',
         )
         self.assertFalse(self.customer("CUST-001").user_id)
         self.assertEqual(self.customer("CUST-002").user_id, self.alice)
@@ -74,6 +79,9 @@ class TestBadInput(BulkImportCase):
 
     def test_extra_cells_beyond_the_header(self):
         job = self.make_job(b"External Id,Account manager email\r\nCUST-001,alice@example.com,surprise\r\n")
+        job.action_dry_run()
+        self.assertEqual(job.line_ids.status, "error")
         job.action_import()
+        self.assertEqual(job.line_ids.status, "error")
         self.assertIn('extra value "surprise"', job.line_ids.message)
         self.assertFalse(self.customer("CUST-001").user_id)

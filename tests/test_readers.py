@@ -61,10 +61,13 @@ class TestReaders(unittest.TestCase):
         self.assertEqual(table.file_format, "xlsx")
         self.assertEqual(table.headers, HEADER + ["Since", "Seats"])
         # The empty row 3 is skipped; row 4 keeps its number.
-        self.assertEqual(table.rows, [
-            (2, ["CUST-001", "alice@example.com", "Onboarding", "2025-05-15", "12"]),
-            (4, ["CUST-002", "bob@example.com", "", "2024-12-31", "3.5"]),
-        ])
+        self.assertEqual(
+            table.rows,
+            [
+                (2, ["CUST-001", "alice@example.com", "Onboarding", "2025-05-15", "12"]),
+                (4, ["CUST-002", "bob@example.com", "", "2024-12-31", "3.5"]),
+            ],
+        )
 
     def test_xlsx_other_sheet(self):
         table = read("assignment.xlsx", sheet_name="Other")

@@ -10,8 +10,13 @@ from .common import BulkImportCase, csv_bytes
 class TestWizard(BulkImportCase):
     def open_wizard(self, content, file_name="file.csv"):
         # The browser's file widget sets the file name with the file.
-        wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer).with_context(
-            default_import_type="assignment", default_file_name=file_name,
+        wizard = (
+            self.env["crm.bulk.import.wizard"]
+            .with_user(self.importer)
+            .with_context(
+                default_import_type="assignment",
+                default_file_name=file_name,
+            )
         )
         form = Form(wizard)
         form.file = base64.b64encode(content)
@@ -20,19 +25,26 @@ class TestWizard(BulkImportCase):
         return record
 
     def test_proposes_a_mapping_from_aliases_in_other_languages(self):
-        wizard = self.open_wizard(csv_bytes([
-            ["Identifiant externe", "E-Mail des Kundenbetreuers", "Notes", "Nom du workflow"],
-            ["CUST-001", "alice@example.com", "ignored", "Onboarding"],
-        ]))
+        wizard = self.open_wizard(
+            csv_bytes(
+                [
+                    ["Identifiant externe", "E-Mail des Kundenbetreuers", "Notes", "Nom du workflow"],
+                    ["CUST-001", "alice@example.com", "ignored", "Onboarding"],
+                ]
+            )
+        )
         self.assertEqual(wizard.step, "map")
         self.assertEqual(wizard.row_count, 1)
         mapping = {line.column_name: line.field_id.key for line in wizard.mapping_ids}
-        self.assertEqual(mapping, {
-            "Identifiant externe": "external_id",
-            "E-Mail des Kundenbetreuers": "account_manager_emails",
-            "Notes": False,
-            "Nom du workflow": "workflow_name",
-        })
+        self.assertEqual(
+            mapping,
+            {
+                "Identifiant externe": "external_id",
+                "E-Mail des Kundenbetreuers": "account_manager_emails",
+                "Notes": False,
+                "Nom du workflow": "workflow_name",
+            },
+        )
         self.assertIn("CUST-001", wizard.preview_html)
         action = wizard.action_import()
         job = self.env["crm.bulk.import.job"].browse(action["res_id"])
@@ -41,14 +53,19 @@ class TestWizard(BulkImportCase):
         self.assertEqual(job.user_id, self.importer)
 
     def test_the_user_changes_the_mapping(self):
-        wizard = self.open_wizard(csv_bytes([
-            ["Customer", "Owner", "Plan to run"],
-            ["CUST-002", "bob@example.com", "Onboarding"],
-        ]))
+        wizard = self.open_wizard(
+            csv_bytes(
+                [
+                    ["Customer", "Owner", "Plan to run"],
+                    ["CUST-002", "bob@example.com", "Onboarding"],
+                ]
+            )
+        )
         mapping = {line.column_name: line.field_id.key for line in wizard.mapping_ids}
         self.assertEqual(set(mapping.values()), {False})
-        fields_ = {field.key: field for field in self.env["crm.bulk.import.field"].search(
-            [("import_type", "=", "assignment")])}
+        fields_ = {
+            field.key: field for field in self.env["crm.bulk.import.field"].search([("import_type", "=", "assignment")])
+        }
         with Form(wizard) as form:
             for index, key in enumerate(["external_id", "account_manager_emails", "workflow_name"]):
                 with form.mapping_ids.edit(index) as line:
@@ -62,9 +79,14 @@ class TestWizard(BulkImportCase):
         self.assertEqual(len(self.customer("CUST-002").activity_ids), 1)
 
     def test_same_field_mapped_twice_is_refused(self):
-        wizard = self.open_wizard(csv_bytes([
-            ["External Id", "Account manager email", "Customer"], ["CUST-001", "alice@example.com", "x"],
-        ]))
+        wizard = self.open_wizard(
+            csv_bytes(
+                [
+                    ["External Id", "Account manager email", "Customer"],
+                    ["CUST-001", "alice@example.com", "x"],
+                ]
+            )
+        )
         external = wizard.mapping_ids.filtered(lambda line: line.column_name == "External Id").field_id
         wizard.mapping_ids.filtered(lambda line: line.column_name == "Customer").field_id = external
         with self.assertRaises(UserError) as caught:
@@ -72,9 +94,14 @@ class TestWizard(BulkImportCase):
         self.assertIn('"External Id" and "Customer" are both mapped to "External Id"', str(caught.exception))
 
     def test_unmapped_required_field_is_refused(self):
-        wizard = self.open_wizard(csv_bytes([
-            ["External Id", "Account manager email"], ["CUST-001", "alice@example.com"],
-        ]))
+        wizard = self.open_wizard(
+            csv_bytes(
+                [
+                    ["External Id", "Account manager email"],
+                    ["CUST-001", "alice@example.com"],
+                ]
+            )
+        )
         wizard.mapping_ids.filtered(lambda line: line.column_name == "External Id").field_id = False
         with self.assertRaises(UserError) as caught:
             wizard.action_import()

@@ -9,7 +9,7 @@ import openpyxl
 from odoo.addons.crm_bulk_import.readers import read_table
 from odoo.addons.crm_bulk_import.writers import escape_formula, write_csv, write_xlsx
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
 class TestWriters(unittest.TestCase):

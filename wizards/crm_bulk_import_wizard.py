@@ -43,9 +43,8 @@ class CrmBulkImportWizard(models.TransientModel):
         for wizard in self:
             fields_ = self.env["crm.bulk.import.field"].search([("import_type", "=", wizard.import_type)])
             wizard.help_html = Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li><b>%s</b>%s: %s</li>") % (
-                    field.label, self.env._(" (required)") if field.required else "", field.help or ""
-                )
+                Markup("<li><b>%s</b>%s: %s</li>")
+                % (field.label, self.env._(" (required)") if field.required else "", field.help or "")
                 for field in fields_
             )
 
@@ -64,19 +63,25 @@ class CrmBulkImportWizard(models.TransientModel):
         }
         first = table.rows[0][1] if table.rows else []
         self.mapping_ids = [(5, 0, 0)] + [
-            (0, 0, {
-                "sequence": index,
-                "column_name": header,
-                "sample": first[index] if index < len(first) else "",
-                "field_id": fields_by_key[proposed[header]].id if proposed[header] else False,
-            })
+            (
+                0,
+                0,
+                {
+                    "sequence": index,
+                    "column_name": header,
+                    "sample": first[index] if index < len(first) else "",
+                    "field_id": fields_by_key[proposed[header]].id if proposed[header] else False,
+                },
+            )
             for index, header in enumerate(table.headers)
         ]
-        self.write({
-            "step": "map",
-            "row_count": len(table.rows),
-            "preview_html": self._preview(table),
-        })
+        self.write(
+            {
+                "step": "map",
+                "row_count": len(table.rows),
+                "preview_html": self._preview(table),
+            }
+        )
         return self._reopen()
 
     def action_back(self):
@@ -121,11 +126,15 @@ class CrmBulkImportWizard(models.TransientModel):
         for line in self.mapping_ids.sorted("sequence"):
             key = line.field_id.key or False
             if key and key in seen:
-                raise UserError(self.env._(
-                    'The columns "%(first)s" and "%(second)s" are both mapped to "%(field)s": '
-                    "map only one of them.",
-                    first=seen[key], second=line.column_name, field=line.field_id.label,
-                ))
+                raise UserError(
+                    self.env._(
+                        'The columns "%(first)s" and "%(second)s" are both mapped to "%(field)s": '
+                        "map only one of them.",
+                        first=seen[key],
+                        second=line.column_name,
+                        field=line.field_id.label,
+                    )
+                )
             if key:
                 seen[key] = line.column_name
             mapping[line.column_name] = key
@@ -135,20 +144,21 @@ class CrmBulkImportWizard(models.TransientModel):
         self.ensure_one()
         if self.step == "upload":
             self.action_read_file()
-        return self.env["crm.bulk.import.job"].create({
-            "import_type": self.import_type,
-            "file": self.file,
-            "file_name": self.file_name,
-            "date_format": self.date_format,
-            "mapping": self._mapping(),
-        })
+        return self.env["crm.bulk.import.job"].create(
+            {
+                "import_type": self.import_type,
+                "file": self.file,
+                "file_name": self.file_name,
+                "date_format": self.date_format,
+                "mapping": self._mapping(),
+            }
+        )
 
     def _preview(self, table):
         head = Markup("").join(Markup("<th>%s</th>") % header for header in [self.env._("Row")] + table.headers)
         body = Markup("").join(
-            Markup("<tr>%s</tr>") % Markup("").join(
-                Markup("<td>%s</td>") % value for value in [row_number] + values[: len(table.headers)]
-            )
+            Markup("<tr>%s</tr>")
+            % Markup("").join(Markup("<td>%s</td>") % value for value in [row_number] + values[: len(table.headers)])
             for row_number, values in table.rows[:PREVIEW_ROWS]
         )
         return Markup(

@@ -33,7 +33,7 @@ def write_csv(headers, rows, delimiter=",", encoding="utf-8-sig"):
     return buffer.getvalue().encode(encoding, errors="replace")
 
 
-def write_xlsx(headers, rows, required=(), dropdowns=None, notes=None, sheet_title="Import"):
+def write_xlsx(headers, rows, *, required=(), dropdowns=None, notes=None, sheet_title="Import"):
     import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
