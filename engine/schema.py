@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..readers import normalize_header
 
 # Parsers the engine knows (see crm.bulk.import.type._parse_value).
-PARSERS = ("text", "email", "emails", "integer", "date", "names")
+PARSERS = ("text", "email", "emails", "integer", "number", "date", "names")
 
 
 @dataclass(frozen=True)

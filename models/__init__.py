@@ -1,8 +1,10 @@
-from . import (
-    crm_bulk_import_field,
-    crm_bulk_import_job,
-    crm_bulk_import_job_line,
-    crm_bulk_import_type,
-    crm_bulk_import_type_assignment,
-    res_partner,
-)
+from . import crm_bulk_import_job
+from . import crm_bulk_import_job_line
+from . import crm_bulk_import_type
+from . import crm_bulk_import_type_assignment
+from . import crm_bulk_import_type_lead
+from . import crm_bulk_import_lead_field
+from . import crm_bulk_import_field
+from . import crm_lead
+from . import res_partner
+from . import res_users

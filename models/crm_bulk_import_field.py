@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmBulkImportField(models.Model):
@@ -7,7 +7,7 @@ class CrmBulkImportField(models.Model):
 
     A mirror of the types' declarative schemas, kept so the wizard's mapping step
     can offer a Many2one restricted to the type being imported. It is rebuilt
-    from the schemas each time the module is installed or updated."""
+    from the schemas (see _sync)."""
 
     _name = "crm.bulk.import.field"
     _description = "Bulk Import Field"
@@ -28,8 +28,11 @@ class CrmBulkImportField(models.Model):
         ("key_uniq", "unique(import_type, key)", "A field key is unique per import type."),
     ]
 
-    def init(self):
-        """Synchronise the table with the schemas of the import types."""
+    @api.model
+    def _sync(self):
+        """Synchronise the table with the schemas of the import types: called
+        by data/crm_bulk_import_field_data.xml at install and update, and when
+        a configurable schema (the Lead Registration form) changes."""
         known = {(field.import_type, field.key): field for field in self.sudo().search([])}
         wanted = set()
         for import_type, _label in self.env["crm.bulk.import.job"]._fields["import_type"].selection:

@@ -13,6 +13,7 @@ from ..writers import write_csv, write_xlsx
 _logger = logging.getLogger(__name__)
 
 IMPORT_TYPES = [
+    ("lead", "Partner lead registration"),
     ("assignment", "Customer assignment"),
 ]
 
@@ -161,6 +162,8 @@ class CrmBulkImportJob(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("import_type") and not vals.get("policy"):
+                vals["policy"] = self.env[f"crm.bulk.import.type.{vals['import_type']}"]._default_policy
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("crm.bulk.import.job") or "/"
         return super().create(vals_list)
@@ -233,6 +236,28 @@ class CrmBulkImportJob(models.Model):
             job.message_post(body=self.env._("Import cancelled."))
         return True
 
+    def action_approve(self):
+        """Approve what the job imported that waits for approval (the Pending
+        leads of a lead registration). Callable from automated actions."""
+        leads = self.env["crm.lead"].search(
+            [("bulk_import_job_id", "in", self.ids), ("registration_state", "=", "pending")]
+        )
+        leads.action_approve()
+        for job in self:
+            count = len(leads.filtered(lambda lead, job=job: lead.bulk_import_job_id == job))
+            job.message_post(body=self.env._("%(count)s pending leads approved.", count=count))
+        return True
+
+    def action_view_leads(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leads of %(job)s", job=self.name),
+            "res_model": "crm.lead",
+            "view_mode": "list,form",
+            "domain": [("bulk_import_job_id", "=", self.id), ("active", "in", (True, False))],
+        }
+
     def action_download_errors(self):
         """The failing rows, in the uploaded format, with an Error column."""
         self.ensure_one()
@@ -269,7 +294,9 @@ class CrmBulkImportJob(models.Model):
 
     def _applier(self):
         """The model that holds the schema and the business rules of the type."""
-        return self.env[f"crm.bulk.import.type.{self.import_type}"]
+        return self.env[f"crm.bulk.import.type.{self.import_type}"].with_context(
+            crm_bulk_import_portal=bool(self.partner_id)
+        )
 
     def _read_table(self):
         self.ensure_one()

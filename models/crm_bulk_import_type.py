@@ -29,6 +29,8 @@ class CrmBulkImportType(models.AbstractModel):
 
     _name = "crm.bulk.import.type"
     _description = "Bulk Import Type"
+    # "partial" (valid rows applied) or "all_or_nothing" (one error, nothing).
+    _default_policy = "partial"
 
     # ------------------------------------------------------------
     # To define in each type
@@ -107,7 +109,7 @@ class CrmBulkImportType(models.AbstractModel):
         return rows, errors
 
     @api.model
-    def _parse_value(self, column, text, job):
+    def _parse_value(self, column, text, job):  # noqa: PLR0911 - one return per parser
         parser = column.parser
         if parser == "text":
             return text
@@ -117,6 +119,8 @@ class CrmBulkImportType(models.AbstractModel):
             return [self._parse_email(part.strip()) for part in re.split(r"[,;]", text) if part.strip()]
         if parser == "names":
             return [part.strip() for part in text.split(",") if part.strip()]
+        if parser == "number":
+            return self._parse_number(text)
         if parser == "integer":
             try:
                 return int(text)
@@ -125,6 +129,24 @@ class CrmBulkImportType(models.AbstractModel):
         if parser == "date":
             return self._parse_date(text, job.date_format)
         raise RowError(self.env._("unknown parser %(parser)s", parser=parser))
+
+    @api.model
+    def _parse_number(self, text):
+        """1234.5, 1,234.50, 1.234,50, 1 234,5 and a currency sign are all read;
+        the last of "," and "." is the decimal separator."""
+        cleaned = re.sub(r"[^\d,.\-]", "", text)
+        if "," in cleaned and "." in cleaned:
+            decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
+            decimal = ","
+        else:
+            decimal = "."
+        thousands = "." if decimal == "," else ","
+        cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
+        try:
+            return float(cleaned)
+        except ValueError:
+            raise RowError(self.env._("a number is expected.")) from None
 
     @api.model
     def _parse_email(self, text):

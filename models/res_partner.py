@@ -24,6 +24,85 @@ class ResPartner(models.Model):
         help="Internal users in charge of this customer; the first is also the salesperson.",
     )
 
+    # Partner lead registration (seed 001)
+    is_registered_partner = fields.Boolean(
+        "Registered partner",
+        copy=False,
+        help="A partner company that registers leads, from the backend or its portal.",
+    )
+    partner_code = fields.Char(
+        "Partner ID",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Unique code a lead registration file gives to name this partner.",
+    )
+    agent_code = fields.Char(
+        "Agent ID",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Unique code of an agent: a contact of a registered partner with a portal user.",
+    )
+
+    _sql_constraints = [
+        ("partner_code_uniq", "unique(partner_code)", "A Partner ID is unique."),
+        ("agent_code_uniq", "unique(agent_code)", "An Agent ID is unique."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners.filtered("is_registered_partner")._ensure_registration_codes()
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("is_registered_partner"):
+            self._ensure_registration_codes()
+        return result
+
+    def _ensure_registration_codes(self):
+        """Give a Partner ID to registered partners and an Agent ID to their
+        contacts that have a portal user, where they have none yet."""
+        sequence = self.env["ir.sequence"].sudo()
+        for partner in self.filtered(lambda partner: partner.is_registered_partner and not partner.partner_code):
+            partner.partner_code = sequence.next_by_code("crm_bulk_import.partner_code")
+        agents = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", True),
+                    ("partner_id.commercial_partner_id", "in", self.filtered("is_registered_partner").ids),
+                    ("partner_id.agent_code", "=", False),
+                ]
+            )
+            .partner_id
+        )
+        agents._ensure_agent_code()
+
+    def _ensure_agent_code(self):
+        sequence = self.env["ir.sequence"].sudo()
+        for agent in self.filtered(
+            lambda partner: (
+                not partner.agent_code
+                and partner != partner.commercial_partner_id
+                and partner.commercial_partner_id.is_registered_partner
+            )
+        ):
+            agent.agent_code = sequence.next_by_code("crm_bulk_import.agent_code")
+
+    def _registration_agents(self):
+        """The agents of these registered partners: their contacts with a
+        portal user and an Agent ID."""
+        return self.env["res.partner"].search(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("agent_code", "!=", False),
+            ]
+        )
+
     @api.constrains("customer_external_id", "company_id")
     def _check_customer_external_id_unique(self):
         partners = self.filtered("customer_external_id")

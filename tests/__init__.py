@@ -1,10 +1,10 @@
-from . import (
-    test_access,
-    test_assignment,
-    test_background,
-    test_bad_input,
-    test_browser,
-    test_readers,
-    test_wizard,
-    test_writers,
-)
+from . import test_readers
+from . import test_writers
+from . import test_bad_input
+from . import test_assignment
+from . import test_background
+from . import test_wizard
+from . import test_access
+from . import test_lead
+from . import test_portal
+from . import test_browser

@@ -1,1 +1,2 @@
-from . import crm_bulk_import_wizard, crm_bulk_import_wizard_mapping
+from . import crm_bulk_import_wizard
+from . import crm_bulk_import_wizard_mapping

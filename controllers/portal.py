@@ -1,0 +1,138 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import UserError
+from odoo.http import content_disposition, request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.crm_bulk_import_job import MIMETYPES
+
+LEADS_PER_PAGE = 40
+# A portal upload larger than this is refused before it is read.
+MAX_PORTAL_UPLOAD = 5 * 1024 * 1024
+
+
+class CrmBulkImportPortal(CustomerPortal):
+    """Lead registration for portal partners and their agents (seed 001).
+
+    Thin: it finds the uploader's partner, builds a job and calls the job's
+    public methods; reads go through the user's own access rules."""
+
+    def _registration_partner(self):
+        """The portal user's partner if it may register leads: the registered
+        partner itself, or one of its agents. Otherwise 404."""
+        partner = request.env.user.partner_id
+        commercial = partner.commercial_partner_id
+        if not request.env.user.share or not commercial.sudo().is_registered_partner:
+            raise NotFound()
+        if partner != commercial and not partner.sudo().agent_code:
+            raise NotFound()
+        return partner
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "registered_lead_count" in counters:
+            partner = request.env.user.partner_id
+            registered = request.env.user.share and partner.commercial_partner_id.sudo().is_registered_partner
+            values["registered_lead_count"] = (
+                request.env["crm.lead"].search_count([("registration_state", "!=", False)]) if registered else 0
+            )
+        return values
+
+    @http.route(["/my/leads", "/my/leads/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_leads(self, page=1, **kw):
+        self._registration_partner()
+        # Record rules restrict this to the partner's leads (an agent's own).
+        Lead = request.env["crm.lead"]
+        domain = [("registration_state", "!=", False)]
+        count = Lead.search_count(domain)
+        pager = portal_pager(url="/my/leads", total=count, page=page, step=LEADS_PER_PAGE)
+        leads = Lead.search(domain, order="create_date desc, id desc", limit=LEADS_PER_PAGE, offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update(leads=leads, pager=pager, page_name="registered_leads", default_url="/my/leads")
+        return request.render("crm_bulk_import.portal_my_leads", values)
+
+    @http.route("/my/leads/import", type="http", auth="user", website=True, methods=["GET", "POST"])
+    def portal_leads_import(self, **post):
+        partner = self._registration_partner()
+        values = self._prepare_portal_layout_values()
+        values.update(page_name="registered_leads_import", form_fields=self._form_columns())
+        if request.httprequest.method == "POST":
+            values.update(self._import_upload(partner, request.httprequest.files.get("file")))
+        return request.render("crm_bulk_import.portal_leads_import", values)
+
+    @http.route("/my/leads/template.<string:file_format>", type="http", auth="user")
+    def portal_leads_template(self, file_format="csv", **kw):
+        self._registration_partner()
+        if file_format not in MIMETYPES:
+            raise NotFound()
+        # sudo: the form configuration is not readable by portal users; only
+        # its column names and the partner's own agents reach the file.
+        applier = request.env["crm.bulk.import.type.lead"].sudo().with_context(crm_bulk_import_portal=True)
+        content = applier._template_csv() if file_format == "csv" else applier._template_xlsx(request.env.company)
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", MIMETYPES[file_format]),
+                ("Content-Disposition", content_disposition(f"lead_registration_template.{file_format}")),
+            ],
+        )
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _form_columns(self):
+        applier = request.env["crm.bulk.import.type.lead"].sudo().with_context(crm_bulk_import_portal=True)
+        return applier._schema().columns
+
+    def _import_upload(self, partner, upload):
+        """Import the uploaded file as a job of the portal user's partner.
+
+        :return: values for the page: ``errors`` (row, message) or a
+            ``success`` message, and the job.
+        """
+        if not upload or not upload.filename:
+            return {"file_error": request.env._("Choose a CSV or XLSX file to upload.")}
+        content = upload.read(MAX_PORTAL_UPLOAD + 1)
+        if len(content) > MAX_PORTAL_UPLOAD:
+            return {"file_error": request.env._("The file is larger than 5 MB: split it and upload the parts.")}
+        # sudo: portal users cannot create jobs through the ORM; the job is
+        # bound to their own partner, which limits what the file can name.
+        job = (
+            request.env["crm.bulk.import.job"]
+            .sudo()
+            .create(
+                {
+                    "import_type": "lead",
+                    "file": base64.b64encode(content),
+                    "file_name": upload.filename,
+                    "user_id": request.env.user.id,
+                    "partner_id": partner.id,
+                    "company_id": (partner.company_id or request.env.company).id,
+                }
+            )
+        )
+        try:
+            with request.env.cr.savepoint():
+                job.action_import()
+        except UserError as error:
+            job.write({"state": "failed", "failure_message": str(error)})
+            return {"file_error": str(error), "job": job}
+        if job.state == "failed":
+            errors = job.line_ids.filtered(lambda line: line.status == "error").sorted("row_number")
+            return {"errors": [(line.row_number, line.message) for line in errors], "job": job}
+        warnings = [line.message for line in job.line_ids.sorted("row_number") if line.message]
+        return {
+            "success": request.env._(
+                "%(count)s leads registered. They are pending until our team approves them.",
+                count=job.count_created,
+            ),
+            "warnings": warnings,
+            "job": job,
+        }

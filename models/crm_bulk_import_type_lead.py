@@ -1,0 +1,207 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+from ..engine import Column, Schema
+from .crm_bulk_import_lead_field import FIELD_PARSERS
+from .crm_bulk_import_type import Result
+
+# Headers the lead fields also answer to, French and German included.
+LEAD_ALIASES = {
+    "name": ("lead", "opportunity", "title", "nom du lead", "piste", "lead-name", "titel"),
+    "contact_name": ("contact", "nom du contact", "kontakt", "ansprechpartner", "kontaktname"),
+    "email_from": ("email", "e-mail", "courriel", "adresse e-mail", "e-mail-adresse"),
+    "partner_name": ("company", "company name", "societe", "entreprise", "firma", "unternehmen"),
+    "phone": ("telephone", "tel", "telefon"),
+    "description": ("notes", "note", "commentaire", "beschreibung", "notizen"),
+    "expected_revenue": ("revenue", "amount", "chiffre d'affaires attendu", "erwarteter umsatz", "umsatz"),
+}
+
+
+class CrmBulkImportTypeLead(models.AbstractModel):
+    """Partner lead registration (seed 001).
+
+    "Each lead must include the required fields [...] the Partner ID must
+    exist and be a registered partner, the agent must belong to that partner.
+    If any error is found, no leads are imported." Imported leads wait in the
+    Pending registration state for a manager's approval.
+
+    The columns are the Lead Registration form of the CRM settings, after the
+    Partner ID and Agent ID. From the portal the uploader's partner is implied,
+    and a code pointing outside it is "not found"."""
+
+    _name = "crm.bulk.import.type.lead"
+    _inherit = "crm.bulk.import.type"
+    _description = "Bulk Import Type: Partner Lead Registration"
+    _default_policy = "all_or_nothing"
+
+    @api.model
+    def _schema(self):
+        columns = [
+            Column(
+                "partner_code",
+                "Partner ID",
+                required=not self.env.context.get("crm_bulk_import_portal"),
+                aliases=("partner", "partner code", "id partenaire", "code partenaire", "partner-id", "partnernummer"),
+                help="The Partner ID of the registered partner (implied on the portal).",
+            ),
+            Column(
+                "agent_code",
+                "Agent ID",
+                aliases=("agent", "agent code", "id agent", "code agent", "agent-id", "agentennummer"),
+                help="Optional: the Agent ID of one of the partner's agents.",
+            ),
+        ]
+        for form_field in self.env["crm.bulk.import.lead.field"].sudo().search([]):
+            columns.append(
+                Column(
+                    form_field.name,
+                    form_field.label,
+                    required=form_field.required,
+                    parser="email" if form_field.name == "email_from" else FIELD_PARSERS[form_field.field_id.ttype],
+                    aliases=(form_field.field_id.field_description, *LEAD_ALIASES.get(form_field.name, ())),
+                )
+            )
+        return Schema(columns=tuple(columns))
+
+    @api.model
+    def _apply_rows(self, job, rows):
+        """Check every row's partner and agent, warn about leads that exist
+        already, then create all the leads in one batch, Pending."""
+        partners = self._find_partners(job, {row.values["partner_code"] for row in rows})
+        agents = self._find_agents(job, {row.values["agent_code"] for row in rows if row.values["agent_code"]})
+        duplicates = self._find_duplicates(rows)
+        form_fields = [
+            column.key for column in self._schema().columns if column.key not in ("partner_code", "agent_code")
+        ]
+        team = self.env["crm.team"].search([("company_id", "in", [job.company_id.id, False])], limit=1)
+
+        results, to_create = {}, []
+        for row in rows:
+            problems = []
+            code = row.values["partner_code"]
+            # On the portal the uploader's partner is implied; a Partner ID in
+            # the file must be that one (_find_partners finds no other).
+            partner = partners.get(code) if code else job.partner_id.commercial_partner_id
+            if not partner:
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "partner_code",
+                        row.values["partner_code"],
+                        self.env._("Partner ID not found: it must be the Partner ID of a registered partner."),
+                    )
+                )
+            agent = self.env["res.partner"]
+            if row.values["agent_code"]:
+                agent = agents.get(row.values["agent_code"], agent)
+                if not agent or agent.commercial_partner_id != partner:
+                    agent = self.env["res.partner"]
+                    problems.append(
+                        self._cell_error(
+                            job,
+                            row,
+                            "agent_code",
+                            row.values["agent_code"],
+                            self.env._("Agent ID not found among the agents of this partner."),
+                        )
+                    )
+            elif job.partner_id and job.partner_id != job.partner_id.commercial_partner_id:
+                agent = job.partner_id  # an agent uploading: the leads are their own
+            if problems:
+                results[row.line.id] = Result("error", "\n".join(problems))
+                continue
+            vals = {key: row.values[key] for key in form_fields if row.values[key] not in (False, "")}
+            vals.update(
+                type="lead",
+                team_id=team.id,
+                user_id=False,
+                company_id=job.company_id.id,
+                registration_state="pending",
+                registered_partner_id=partner.id,
+                registered_agent_id=agent.id,
+                bulk_import_job_id=job.id,
+            )
+            to_create.append((row, vals))
+
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+        leads = self.env["crm.lead"].with_context(**quiet).create([vals for _row, vals in to_create])
+        for (row, _vals), lead in zip(to_create, leads, strict=True):
+            warnings = self._duplicate_warnings(row, duplicates)
+            results[row.line.id] = Result("created", "\n".join(warnings), "crm.lead", lead.id)
+        return results
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    @api.model
+    def _find_partners(self, job, codes):
+        """{Partner ID: registered partner}. From the portal only the
+        uploader's own partner exists: a file never widens access."""
+        domain = [("partner_code", "in", list(codes)), ("is_registered_partner", "=", True)]
+        if job.partner_id:
+            domain.append(("id", "=", job.partner_id.commercial_partner_id.id))
+        return {partner.partner_code: partner for partner in self.env["res.partner"].sudo().search(domain)}
+
+    @api.model
+    def _find_agents(self, job, codes):
+        domain = [("agent_code", "in", list(codes))]
+        if job.partner_id:
+            domain.append(("commercial_partner_id", "=", job.partner_id.commercial_partner_id.id))
+            if job.partner_id != job.partner_id.commercial_partner_id:
+                domain.append(("id", "=", job.partner_id.id))  # an agent names only themselves
+        return {agent.agent_code: agent for agent in self.env["res.partner"].sudo().search(domain)}
+
+    @api.model
+    def _find_duplicates(self, rows):
+        """Existing leads with a row's email or company name, in one query.
+
+        :return: ({email: [lead names]}, {lower company name: [lead names]})
+        """
+        emails = list({row.values.get("email_from") for row in rows if row.values.get("email_from")})
+        names = list({row.values["partner_name"].lower() for row in rows if row.values.get("partner_name")})
+        by_email, by_company = {}, {}
+        if not emails and not names:
+            return by_email, by_company
+        self.env["crm.lead"].flush_model(["email_normalized", "partner_name", "name"])
+        # sudo-free SQL on purpose: a warning names the lead, not its content,
+        # and the check must see leads the uploader cannot read.
+        self.env.cr.execute(
+            """SELECT name, email_normalized, lower(partner_name)
+                 FROM crm_lead
+                WHERE active AND (email_normalized = ANY(%s) OR lower(partner_name) = ANY(%s))""",
+            [emails, names],
+        )
+        for name, email, company in self.env.cr.fetchall():
+            if email in emails:
+                by_email.setdefault(email, []).append(name)
+            if company in names:
+                by_company.setdefault(company, []).append(name)
+        return by_email, by_company
+
+    @api.model
+    def _duplicate_warnings(self, row, duplicates):
+        by_email, by_company = duplicates
+        warnings = []
+        email = row.values.get("email_from")
+        if email and by_email.get(email):
+            warnings.append(
+                self.env._(
+                    'Warning, row %(row)s: a lead with the email "%(email)s" exists already: %(leads)s.',
+                    row=row.row_number,
+                    email=email,
+                    leads=", ".join(by_email[email][:3]),
+                )
+            )
+        company = row.values.get("partner_name")
+        if company and by_company.get(company.lower()):
+            warnings.append(
+                self.env._(
+                    'Warning, row %(row)s: a lead for the company "%(company)s" exists already: %(leads)s.',
+                    row=row.row_number,
+                    company=company,
+                    leads=", ".join(by_company[company.lower()][:3]),
+                )
+            )
+        return warnings

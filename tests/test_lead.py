@@ -1,0 +1,208 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.tests import new_test_user
+
+from .common import BulkImportCase, csv_bytes
+
+LEAD_HEADER = [
+    "Partner ID",
+    "Agent ID",
+    "Lead name",
+    "Contact name",
+    "Email",
+    "Company",
+    "Phone",
+    "Description",
+    "Expected revenue",
+]
+
+
+class LeadCase(BulkImportCase):
+    """Registered partners with agents (portal users) and an unregistered one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.reseller = Partner.create({"name": "Reseller One", "is_company": True, "is_registered_partner": True})
+        cls.other_reseller = Partner.create({"name": "Reseller Two", "is_company": True, "is_registered_partner": True})
+        cls.unregistered = Partner.create({"name": "Not Registered", "is_company": True})
+        cls.unregistered.partner_code = "P-UNREG"
+        cls.reseller_user = new_test_user(
+            cls.env,
+            "reseller",
+            groups="base.group_portal",
+            partner_id=cls.reseller.id,
+            email="reseller@example.com",
+        )
+        cls.agent = Partner.create({"name": "Agent Smith", "parent_id": cls.reseller.id, "email": "smith@example.com"})
+        cls.agent_user = new_test_user(cls.env, "agent_smith", groups="base.group_portal", partner_id=cls.agent.id)
+        cls.other_agent = Partner.create({"name": "Agent Other", "parent_id": cls.other_reseller.id})
+        new_test_user(cls.env, "agent_other", groups="base.group_portal", partner_id=cls.other_agent.id)
+
+    def lead_row(self, partner_code="", agent_code="", name="New lead", email="buyer@acme.example", company="Acme"):
+        return [
+            partner_code,
+            agent_code,
+            name,
+            "Jane Buyer",
+            email,
+            company,
+            "+1 555 0100",
+            "Wants 20 seats",
+            "12,500.50",
+        ]
+
+    def import_leads(self, rows, user=None, **vals):
+        job = self.make_job(
+            csv_bytes([LEAD_HEADER] + rows),
+            file_name="leads.csv",
+            user=user or self.importer,
+            import_type="lead",
+            **vals,
+        )
+        job.action_import()
+        return job
+
+
+class TestLeadRegistration(LeadCase):
+    def test_codes_are_generated_unique_and_shown(self):
+        self.assertTrue(self.reseller.partner_code.startswith("P"))
+        self.assertNotEqual(self.reseller.partner_code, self.other_reseller.partner_code)
+        self.assertTrue(self.agent.agent_code.startswith("A"))
+        self.assertNotEqual(self.agent.agent_code, self.other_agent.agent_code)
+        self.assertFalse(self.unregistered.is_registered_partner)
+        # A contact without a portal user is not an agent.
+        plain = self.env["res.partner"].create({"name": "Plain contact", "parent_id": self.reseller.id})
+        self.assertFalse(plain.agent_code)
+
+    def test_backend_import_creates_pending_leads(self):
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code, self.agent.agent_code),
+                self.lead_row(self.reseller.partner_code, "", name="Second", email="two@beta.example", company="Beta"),
+            ]
+        )
+        self.assertEqual((job.state, job.policy, job.count_created), ("done", "all_or_nothing", 2))
+        leads = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)], order="id")
+        self.assertEqual(leads.mapped("registration_state"), ["pending", "pending"])
+        self.assertEqual(leads.registered_partner_id, self.reseller)
+        self.assertEqual(leads[0].registered_agent_id, self.agent)
+        self.assertFalse(leads[1].registered_agent_id)
+        self.assertEqual(leads[0].type, "lead")
+        self.assertEqual(leads[0].contact_name, "Jane Buyer")
+        self.assertEqual(leads[0].email_from, "buyer@acme.example")
+        self.assertEqual(leads[0].expected_revenue, 12500.5)
+        self.assertIn("Wants 20 seats", leads[0].description)
+
+    def test_all_or_nothing_lists_every_error(self):
+        before = self.env["crm.lead"].search_count([])
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code),
+                self.lead_row("P-NOPE"),
+                self.lead_row(self.unregistered.partner_code),
+                self.lead_row(self.reseller.partner_code, self.other_agent.agent_code),
+                self.lead_row(self.reseller.partner_code, name=""),
+            ]
+        )
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(self.env["crm.lead"].search_count([]), before)
+        errors = job.line_ids.filtered(lambda line: line.status == "error").sorted("row_number")
+        self.assertEqual(errors.mapped("row_number"), [3, 4, 5, 6])
+        self.assertEqual(
+            errors[0].message,
+            'Row 3, column "Partner ID", value "P-NOPE": Partner ID not found: '
+            "it must be the Partner ID of a registered partner.",
+        )
+        self.assertIn('value "P-UNREG": Partner ID not found', errors[1].message)
+        self.assertIn(
+            f'column "Agent ID", value "{self.other_agent.agent_code}": Agent ID not found', errors[2].message
+        )
+        self.assertEqual(errors[3].message, 'Row 6, column "Lead name": a value is required.')
+        self.assertEqual(job.line_ids.filtered(lambda line: line.row_number == 2).status, "skipped")
+
+    def test_duplicates_warn_without_blocking(self):
+        existing = self.env["crm.lead"].create({"name": "Known deal", "email_from": "Buyer@Acme.example"})
+        self.env["crm.lead"].create({"name": "Other deal", "partner_name": "beta"})
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code),
+                self.lead_row(self.reseller.partner_code, email="new@beta.example", company="Beta"),
+            ]
+        )
+        self.assertEqual((job.state, job.count_created), ("done", 2))
+        first, second = job.line_ids.sorted("row_number")
+        self.assertEqual(
+            first.message,
+            'Warning, row 2: a lead with the email "buyer@acme.example" exists already: Known deal.',
+        )
+        self.assertEqual(second.message, 'Warning, row 3: a lead for the company "Beta" exists already: Other deal.')
+        self.assertTrue(existing.exists())
+
+    def test_approve_and_reject_email_the_partner_and_agent(self):
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code, self.agent.agent_code),
+                self.lead_row(self.reseller.partner_code, name="Second"),
+            ]
+        )
+        first, second = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)], order="id")
+        first.with_user(self.manager).action_approve()
+        second.with_user(self.manager).action_reject()
+        self.assertEqual((first.registration_state, second.registration_state), ("approved", "rejected"))
+        approved = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", first.id)])
+        self.assertEqual(approved.recipient_ids, self.reseller | self.agent)
+        self.assertIn("approved", approved.subject)
+        rejected = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", second.id)])
+        self.assertEqual(rejected.recipient_ids, self.reseller)
+        self.assertIn("rejected", rejected.subject)
+
+    def test_job_approve_from_an_automated_action(self):
+        job = self.import_leads([self.lead_row(self.reseller.partner_code), self.lead_row(self.reseller.partner_code)])
+        job.action_approve()
+        leads = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)])
+        self.assertEqual(set(leads.mapped("registration_state")), {"approved"})
+
+    def test_example_automation_rule_approves_trusted_partners_leads(self):
+        rule = self.env.ref("crm_bulk_import.base_automation_approve_trusted_partner_leads")
+        self.assertFalse(rule.active, "the example ships disabled")
+        rule.active = True
+        self.reseller.category_id = [Command.link(self.env.ref("crm_bulk_import.res_partner_category_trusted").id)]
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code),
+                self.lead_row(self.other_reseller.partner_code),
+            ]
+        )
+        leads = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)], order="id")
+        self.assertEqual(leads.mapped("registration_state"), ["approved", "pending"])
+
+    def test_configured_form_changes_the_required_columns_and_template(self):
+        phone = self.env.ref("crm_bulk_import.lead_field_phone")
+        phone.required = True
+        job = self.import_leads([[self.reseller.partner_code, "", "Lead", "Jane", "j@x.example", "X", "", "", ""]])
+        self.assertEqual(job.state, "failed")
+        self.assertIn('column "Phone": a value is required', job.line_ids.message)
+        headers = self.env["crm.bulk.import.type.lead"]._template_headers()
+        self.assertEqual(headers[:2], ["Partner ID*", "Agent ID"])
+        self.assertIn("Phone*", headers)
+        self.env.ref("crm_bulk_import.lead_field_description").unlink()
+        self.assertNotIn("Description", self.env["crm.bulk.import.type.lead"]._template_headers())
+        self.assertFalse(
+            self.env["crm.bulk.import.field"].search([("import_type", "=", "lead"), ("key", "=", "description")])
+        )
+
+    def test_ten_thousand_leads_import(self):
+        rows = [
+            self.lead_row(
+                self.reseller.partner_code,
+                name=f"Lead {index}",
+                email=f"lead{index}@bulk.example",
+                company=f"Bulk {index}",
+            )
+            for index in range(10000)
+        ]
+        job = self.import_leads(rows)
+        self.assertEqual((job.state, job.count_created), ("done", 10000))
+        self.assertEqual(self.env["crm.lead"].search_count([("bulk_import_job_id", "=", job.id)]), 10000)
