@@ -89,7 +89,7 @@ class CrmBulkImportPortal(CustomerPortal):
 
     def _form_columns(self):
         applier = request.env["crm.bulk.import.type.lead"].sudo().with_context(crm_bulk_import_portal=True)
-        return applier._schema().columns
+        return applier._template_columns()
 
     def _import_upload(self, partner, upload):
         """Import the uploaded file as a job of the portal user's partner.

@@ -194,15 +194,19 @@ class CrmBulkImportType(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
+    def _template_columns(self):
+        return list(self._schema().columns)
+
+    @api.model
     def _template_headers(self):
         """Column labels, required ones marked with a star (the star is ignored
         when the file is read back, as headers match without punctuation)."""
-        return [f"{column.label}*" if column.required else column.label for column in self._schema().columns]
+        return [f"{column.label}*" if column.required else column.label for column in self._template_columns()]
 
     @api.model
     def _template_dropdowns(self, company):
         dropdowns = {}
-        for header, column in zip(self._template_headers(), self._schema().columns, strict=True):
+        for header, column in zip(self._template_headers(), self._template_columns(), strict=True):
             if column.choices:
                 dropdowns[header] = getattr(self, column.choices)(company)
         return dropdowns

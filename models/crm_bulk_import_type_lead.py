@@ -64,6 +64,15 @@ class CrmBulkImportTypeLead(models.AbstractModel):
         return Schema(columns=tuple(columns))
 
     @api.model
+    def _template_columns(self):
+        """On the portal the partner is implied: its template has no Partner ID
+        (a file that has one is still checked, see _find_partners)."""
+        columns = super()._template_columns()
+        if self.env.context.get("crm_bulk_import_portal"):
+            columns = [column for column in columns if column.key != "partner_code"]
+        return columns
+
+    @api.model
     def _apply_rows(self, job, rows):
         """Check every row's partner and agent, warn about leads that exist
         already, then create all the leads in one batch, Pending."""
