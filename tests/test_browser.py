@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import websocket  # noqa: F401 - without it Odoo would silently skip the browser test
+import websocket  # noqa: F401 - without it Odoo would silently skip the browser tests
 
 from odoo.tests import HttpCase, tagged
 

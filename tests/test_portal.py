@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import websocket  # noqa: F401 - without it Odoo would silently skip the browser test
+
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -112,3 +114,17 @@ class TestPortal(LeadCase, HttpCase):
         self.authenticate("customer_portal", "customer_portal")
         self.assertEqual(self.url_open("/my/leads").status_code, 404)
         self.assertEqual(self.url_open("/my/leads/import").status_code, 404)
+
+    def test_portal_tour_in_chromium(self):
+        """The partner downloads the template, uploads a file with two errors,
+        sees both, uploads the fixed file and finds the leads Pending; a
+        manager approves and the partner's email is queued."""
+        self.start_tour("/my/leads", "crm_bulk_import_portal_tour", login="reseller")
+        leads = self.env["crm.lead"].search([("registered_partner_id", "=", self.reseller.id)])
+        self.assertEqual(sorted(leads.mapped("name")), ["Fleet renewal", "Office move", "Printer fleet"])
+        self.assertEqual(set(leads.mapped("registration_state")), {"pending"})
+        leads.with_user(self.manager).action_approve()
+        mails = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)])
+        self.assertEqual(len(mails), 3)
+        self.assertEqual(mails.recipient_ids, self.reseller)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
