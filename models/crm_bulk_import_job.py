@@ -443,23 +443,19 @@ class CrmBulkImportJob(models.Model):
         self.state = "running"
         lines = self.line_ids.filtered(lambda line: line.status == "pending")
         savepoint = self.env.cr.savepoint()
-        results = self._apply_lines(lines)
-        failed = any(result.status == "error" for result in results.values()) or self.line_ids.filtered(
-            lambda line: line.status == "error"
-        )
-        if failed:
+        try:
+            results = self._apply_lines(lines)
+        except Exception:
             savepoint.close(rollback=True)
+            raise
+        failed = any(result.status == "error" for result in results.values())
+        savepoint.close(rollback=failed)
+        if failed:
             self.env.invalidate_all()
+            skipped = self.env._("Not imported: the file has errors and this import is all-or-nothing.")
             for line_id, result in results.items():
                 if result.status != "error":
-                    results[line_id] = result._replace(
-                        status="skipped",
-                        message=self.env._("Not imported: the file has errors and this import is all-or-nothing."),
-                        res_model="",
-                        res_id=0,
-                    )
-        else:
-            savepoint.close(rollback=False)
+                    results[line_id] = result._replace(status="skipped", message=skipped, res_model="", res_id=0)
         self._write_results(lines, results)
         self._finalize()
 
