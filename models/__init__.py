@@ -8,3 +8,6 @@ from . import crm_bulk_import_field
 from . import crm_lead
 from . import res_partner
 from . import res_users
+from . import res_company
+from . import res_config_settings
+from . import room_permission_group

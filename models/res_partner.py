@@ -45,10 +45,53 @@ class ResPartner(models.Model):
         help="Unique code of an agent: a contact of a registered partner with a portal user.",
     )
 
+    # Members and teams (seeds 000 and 002)
+    room_permission_group_ids = fields.Many2many(
+        "room.permission.group",
+        "res_partner_room_permission_group_rel",
+        "partner_id",
+        "group_id",
+        string="Room permissions",
+    )
+    team_admin_id = fields.Many2one(
+        "res.partner",
+        "Team admin",
+        help="The member who administers this team (company).",
+        copy=False,
+    )
+    member_properties = fields.Properties(
+        "Custom fields",
+        definition="company_id.member_properties_definition",
+        copy=True,
+        help="Values of the member's custom fields; an import's unknown columns land here.",
+    )
+    is_member = fields.Boolean(
+        compute="_compute_is_member",
+        search="_search_is_member",
+        help="A member is a contact with a running subscription.",
+    )
+
     _sql_constraints = [
         ("partner_code_uniq", "unique(partner_code)", "A Partner ID is unique."),
         ("agent_code_uniq", "unique(agent_code)", "An Agent ID is unique."),
     ]
+
+    def _compute_is_member(self):
+        members = (
+            self.env["sale.subscription"]
+            .sudo()
+            ._read_group([("partner_id", "in", self.ids), ("in_progress", "=", True)], ["partner_id"])
+        )
+        member_ids = {partner.id for (partner,) in members}
+        for partner in self:
+            partner.is_member = partner.id in member_ids
+
+    def _search_is_member(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search members with = True or = False."))
+        running = self.env["sale.subscription"].sudo()._search([("in_progress", "=", True)])
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", running.subselect("partner_id"))]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,6 +5,8 @@ from . import test_assignment
 from . import test_background
 from . import test_wizard
 from . import test_access
+from . import test_billing
+from . import test_members_model
 from . import test_lead
 from . import test_portal
 from . import test_browser
