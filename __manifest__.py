@@ -22,6 +22,7 @@
         "views/room_permission_group_views.xml",
         "views/crm_bulk_import_lead_field_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_bulk_import_promotion_views.xml",
         "views/res_partner_views.xml",
         "views/portal_templates.xml",
         "wizards/crm_bulk_import_wizard_views.xml",

@@ -24,6 +24,9 @@ class Column:
     # Name of a method of the type model returning the values offered as a
     # dropdown in the XLSX template (existing plans, workflows, ...).
     choices: str = ""
+    # A date format the seed fixes for this column (Billing Start Date is
+    # MM/DD/YYYY), over the one chosen for the job.
+    date_format: str = ""
 
     def __post_init__(self):
         if self.parser not in PARSERS:
@@ -41,10 +44,15 @@ class Schema:
     # What becomes of a file column mapped to no field: "discard" or "custom"
     # (a custom field of the record, for the types that have them).
     unmapped: str = "discard"
+    # Headers that are never imported, not even as custom fields.
+    ignored: tuple = ()
     by_key: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "by_key", {column.key: column for column in self.columns})
+
+    def is_ignored(self, header):
+        return normalize_header(header) in {normalize_header(name) for name in self.ignored}
 
     @property
     def required(self):

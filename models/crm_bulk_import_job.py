@@ -13,6 +13,7 @@ from ..writers import write_csv, write_xlsx
 _logger = logging.getLogger(__name__)
 
 IMPORT_TYPES = [
+    ("promote", "Promote leads and contacts to members"),
     ("lead", "Partner lead registration"),
     ("assignment", "Customer assignment"),
 ]
@@ -113,6 +114,18 @@ class CrmBulkImportJob(models.Model):
         default="partial",
         required=True,
         readonly=True,
+    )
+
+    # Options of the member types (promote, member)
+    promote_create_unknown = fields.Boolean(
+        "Create members for unknown emails",
+        readonly=True,
+        help="An email that matches no lead or contact creates a new member instead of an error.",
+    )
+    send_onboarding_email = fields.Boolean(
+        "Send onboarding emails",
+        readonly=True,
+        help="Send the member onboarding email to each new member.",
     )
 
     # Progress and result

@@ -127,7 +127,7 @@ class CrmBulkImportType(models.AbstractModel):
             except ValueError:
                 raise RowError(self.env._("a whole number is expected.")) from None
         if parser == "date":
-            return self._parse_date(text, job.date_format)
+            return self._parse_date(text, column.date_format or job.date_format)
         raise RowError(self.env._("unknown parser %(parser)s", parser=parser))
 
     @api.model
@@ -178,9 +178,19 @@ class CrmBulkImportType(models.AbstractModel):
         )
 
     @api.model
+    def _header(self, job, key):
+        """The file's column mapped to ``key`` (its label if none is)."""
+        return next((header for header, mapped in (job.mapping or {}).items() if mapped == key), key)
+
+    @api.model
+    def _raw(self, job, row, key):
+        """The cell as the file has it, for messages."""
+        return row.raw.get(self._header(job, key), "")
+
+    @api.model
     def _cell_error(self, job, row, key, value, problem):
         """The message of a row error: the row, the file's column, the value."""
-        header = next((h for h, k in (job.mapping or {}).items() if k == key), key)
+        header = self._header(job, key)
         return self.env._(
             'Row %(row)s, column "%(column)s", value "%(value)s": %(problem)s',
             row=row.row_number,

@@ -33,6 +33,11 @@ class CrmBulkImportWizard(models.TransientModel):
         default="auto",
         required=True,
     )
+    promote_create_unknown = fields.Boolean(
+        "Create members for unknown emails",
+        help="An email that matches no lead or contact creates a new member instead of an error.",
+    )
+    send_onboarding_email = fields.Boolean("Send onboarding emails")
     mapping_ids = fields.One2many("crm.bulk.import.wizard.mapping", "wizard_id", string="Mapping")
     preview_html = fields.Html("Preview", readonly=True, sanitize=False)
     row_count = fields.Integer(readonly=True)

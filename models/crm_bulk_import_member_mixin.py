@@ -1,0 +1,282 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+
+from ..engine.billing import day_in_month, next_bill_date, prorated_amount
+
+NUMBER_RE = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+class CrmBulkImportMemberMixin(models.AbstractModel):
+    """What the member import types share (seeds 000 and 002): teams, plans,
+    room permission groups, billing dates, subscriptions and custom fields."""
+
+    _name = "crm.bulk.import.member.mixin"
+    _description = "Bulk Import: Members"
+
+    # ------------------------------------------------------------
+    # Lookups, one query each
+    # ------------------------------------------------------------
+
+    @api.model
+    def _find_plans(self, job, names):
+        """{lower name: plan product} among subscribable products."""
+        products = self.env["product.product"].search(
+            [
+                ("product_tmpl_id.subscribable", "=", True),
+                ("company_id", "in", [job.company_id.id, False]),
+            ]
+        )
+        wanted = {name.lower() for name in names}
+        return {product.name.lower(): product for product in products if product.name.lower() in wanted}
+
+    @api.model
+    def _find_room_groups(self, job, names):
+        groups = (
+            self.env["room.permission.group"].search(
+                [
+                    ("company_id", "=", job.company_id.id),
+                    ("name", "in", list(names)),
+                ]
+            )
+            if names
+            else self.env["room.permission.group"]
+        )
+        return {group.name.lower(): group for group in groups}
+
+    @api.model
+    def _find_countries(self, names):
+        if not names:
+            return {}
+        countries = self.env["res.country"].search([])
+        by_key = {}
+        for country in countries:
+            by_key[country.code.lower()] = country
+            by_key[country.name.lower()] = country
+        return {name.lower(): by_key[name.lower()] for name in names if name.lower() in by_key}
+
+    @api.model
+    def _find_teams(self, job, names):
+        """{name: company partner} for the teams that exist (exact name)."""
+        teams = self.env["res.partner"].search(
+            [
+                ("is_company", "=", True),
+                ("name", "in", list(names)),
+                ("company_id", "in", [job.company_id.id, False]),
+            ],
+            order="id",
+        )
+        found = {}
+        for team in teams:
+            found.setdefault(team.name, team)
+        return found
+
+    @api.model
+    def _check_names(self, job, row, key, found, problem):
+        """One error per name of the cell that ``found`` does not know."""
+        return [
+            self._cell_error(job, row, key, ", ".join(row.values[key]), problem % {"name": name})
+            for name in row.values[key]
+            if name.lower() not in found
+        ]
+
+    # ------------------------------------------------------------
+    # Teams, billing, subscriptions
+    # ------------------------------------------------------------
+
+    @api.model
+    def _create_team(self, job, name, admin):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "company_id": job.company_id.id,
+                "team_admin_id": admin.id,
+            }
+        )
+
+    @api.model
+    def _first_bill_date(self, job, start, bill_day, new_team):
+        """The first recurring bill date from ``start`` (the upload or the
+        Billing Start Date): the next occurrence of the row's Monthly Bill Date;
+        without one, the company's Default Billing Day, and for a new team that
+        day of next month (seed 000)."""
+        if bill_day:
+            return next_bill_date(start, bill_day)
+        default = job.company_id.default_billing_day or 1
+        if new_team:
+            following = start + relativedelta(months=1)
+            return day_in_month(following.year, following.month, default)
+        return next_bill_date(start, default)
+
+    @api.model
+    def _subscribe(self, job, member, plans, first_bill, *, billing_start=False, payer=None):
+        """One running subscription per recurrence (plans sharing a
+        subscription template share a subscription), billed to ``payer`` (the
+        member by default) from ``first_bill``; with a Billing Start Date, a
+        prorated invoice for the days until the first bill."""
+        payer = payer or member
+        start = billing_start or fields.Date.context_today(self)
+        by_template = {}
+        for plan in plans:
+            by_template.setdefault(plan.subscription_template_id, []).append(plan)
+        in_progress = self.env["sale.subscription.stage"].search([("type", "=", "in_progress")], limit=1)
+        pricelist = payer.property_product_pricelist or self._default_pricelist(job)
+        subscriptions = self.env["sale.subscription"]
+        for template, template_plans in by_template.items():
+            subscription = self.env["sale.subscription"].create(
+                {
+                    "partner_id": payer.id,
+                    "company_id": job.company_id.id,
+                    "template_id": template.id,
+                    "pricelist_id": pricelist.id,
+                    "date_start": min(start, first_bill),
+                    "recurring_next_date": first_bill,
+                    "description": member.name if payer != member else False,
+                    "sale_subscription_line_ids": [Command.create({"product_id": plan.id}) for plan in template_plans],
+                }
+            )
+            # Starting it makes subscription_oca reset the next invoice date to
+            # today: set the first bill date again after.
+            subscription.write({"stage_id": in_progress.id})
+            subscription.write({"recurring_next_date": first_bill})
+            if billing_start and billing_start < first_bill:
+                self._prorated_invoice(subscription, billing_start, first_bill)
+            subscriptions |= subscription
+        return subscriptions
+
+    @api.model
+    def _default_pricelist(self, job):
+        """A subscription needs a pricelist; a database without any (the
+        pricelists feature off) gets one in the company's currency."""
+        Pricelist = self.env["product.pricelist"].sudo()
+        return Pricelist.search([("company_id", "in", [job.company_id.id, False])], limit=1) or Pricelist.create(
+            {"name": self.env._("Default"), "currency_id": job.company_id.currency_id.id}
+        )
+
+    @api.model
+    def _prorated_invoice(self, subscription, start, first_bill):
+        """A draft invoice dated ``start`` for the days until ``first_bill``:
+        plan price × days / days of that billing period."""
+        template = subscription.template_id
+        months = template.recurring_interval if template.recurring_rule_type == "months" else 1
+        lines = []
+        for line in subscription.sale_subscription_line_ids:
+            amount = prorated_amount(line.price_unit, start, first_bill, months=months)
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "name": self.env._(
+                            "%(plan)s, prorated from %(start)s to %(end)s",
+                            plan=line.product_id.name,
+                            start=start,
+                            end=first_bill,
+                        ),
+                        "quantity": line.product_uom_qty,
+                        "price_unit": round(amount, 2),
+                        "tax_ids": [Command.set(line.tax_ids.ids)],
+                    }
+                )
+            )
+        # sudo, as subscription_oca itself invoices subscriptions: the importer
+        # need not be an accountant; the invoice stays a draft to review.
+        return (
+            self.env["account.move"]
+            .sudo()
+            .with_context(default_move_type="out_invoice")
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": subscription.partner_id.id,
+                    "invoice_date": start,
+                    "invoice_origin": subscription.name,
+                    "subscription_id": subscription.id,
+                    "company_id": subscription.company_id.id,
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+
+    # ------------------------------------------------------------
+    # Custom fields
+    # ------------------------------------------------------------
+
+    @api.model
+    def _custom_columns(self, job, rows):
+        """{file column: property name} for the columns mapped to no field;
+        their property definitions are created on the company as needed, text
+        unless every value of the column is a number."""
+        schema = self._schema()
+        headers = [
+            header
+            for header, key in (job.mapping or {}).items()
+            if not key and header and not schema.is_ignored(header)
+        ]
+        if not headers:
+            return {}
+        company = job.company_id.sudo()
+        definitions = list(company.member_properties_definition or [])
+        by_string = {definition["string"]: definition["name"] for definition in definitions}
+        changed = False
+        for header in headers:
+            if header in by_string:
+                continue
+            values = [str(row.raw.get(header) or "") for row in rows if row.raw.get(header)]
+            numeric = values and all(NUMBER_RE.match(value) for value in values)
+            name = self._property_name(header, set(by_string.values()))
+            definitions.append({"name": name, "string": header, "type": "float" if numeric else "char"})
+            by_string[header] = name
+            changed = True
+        if changed:
+            company.member_properties_definition = definitions
+        return {header: by_string[header] for header in headers}
+
+    @api.model
+    def _property_name(self, header, taken):
+        base = re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_") or "field"
+        name, index = base, 2
+        while name in taken:
+            name, index = f"{base}_{index}", index + 1
+        return name
+
+    @api.model
+    def _set_custom_fields(self, member, row, custom):
+        definitions = {
+            definition["name"]: definition["type"]
+            for definition in member.company_id.sudo().member_properties_definition or []
+        }
+        values = dict(member.member_properties or {})
+        for header, name in custom.items():
+            text = str(row.raw.get(header) or "").strip()
+            if not text:
+                continue
+            values[name] = float(text.replace(",", ".")) if definitions.get(name) == "float" else text
+        member.member_properties = values
+
+    # ------------------------------------------------------------
+    # Emails and dropdowns
+    # ------------------------------------------------------------
+
+    @api.model
+    def _send_onboarding(self, members):
+        template = self.env.ref("crm_bulk_import.mail_template_member_onboarding")
+        for member in members:
+            template.send_mail(member.id, force_send=False)
+
+    @api.model
+    def _choices_plans(self, company):
+        products = self.env["product.product"].search(
+            [
+                ("product_tmpl_id.subscribable", "=", True),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
+        return sorted(set(products.mapped("name")))
+
+    @api.model
+    def _choices_room_groups(self, company):
+        return sorted(self.env["room.permission.group"].search([("company_id", "=", company.id)]).mapped("name"))
