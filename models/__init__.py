@@ -5,6 +5,7 @@ from . import crm_bulk_import_type_assignment
 from . import crm_bulk_import_type_lead
 from . import crm_bulk_import_member_mixin
 from . import crm_bulk_import_type_promote
+from . import crm_bulk_import_type_member
 from . import crm_bulk_import_lead_field
 from . import crm_bulk_import_field
 from . import crm_lead
@@ -14,3 +15,4 @@ from . import res_company
 from . import res_config_settings
 from . import room_permission_group
 from . import crm_bulk_import_promotion_export
+from . import mail_template

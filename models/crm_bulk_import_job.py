@@ -15,6 +15,7 @@ _logger = logging.getLogger(__name__)
 IMPORT_TYPES = [
     ("promote", "Promote leads and contacts to members"),
     ("lead", "Partner lead registration"),
+    ("member", "Member import"),
     ("assignment", "Customer assignment"),
 ]
 
@@ -126,6 +127,17 @@ class CrmBulkImportJob(models.Model):
         "Send onboarding emails",
         readonly=True,
         help="Send the member onboarding email to each new member.",
+    )
+    prorate_at_start = fields.Boolean(
+        "Prorated invoice at the start date",
+        readonly=True,
+        help="Invoice the days from the Start Date to the Next Invoice Date.",
+    )
+    send_portal_invitations = fields.Boolean(
+        "Send portal invitations",
+        readonly=True,
+        help="Invite each new member with an email to the portal (Odoo's invitation email). "
+        "Without it, the import sends no email at all.",
     )
 
     # Progress and result

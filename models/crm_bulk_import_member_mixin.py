@@ -113,13 +113,13 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         return next_bill_date(start, default)
 
     @api.model
-    def _subscribe(self, job, member, plans, first_bill, *, billing_start=False, payer=None):
+    def _subscribe(self, job, member, plans, first_bill, *, billing_start=False, payer=None, date_start=False):
         """One running subscription per recurrence (plans sharing a
         subscription template share a subscription), billed to ``payer`` (the
         member by default) from ``first_bill``; with a Billing Start Date, a
         prorated invoice for the days until the first bill."""
         payer = payer or member
-        start = billing_start or fields.Date.context_today(self)
+        start = date_start or billing_start or fields.Date.context_today(self)
         by_template = {}
         for plan in plans:
             by_template.setdefault(plan.subscription_template_id, []).append(plan)

@@ -89,6 +89,11 @@ class ResPartner(models.Model):
             )
         return download_action(self[:1], "contacts_for_promotion.csv", write_csv(EXPORT_HEADERS, rows), "csv")
 
+    def action_send_portal_invitation(self):
+        """Invite members to the portal later (member import, seed 002)."""
+        self.env["crm.bulk.import.type.member"]._invite(self)
+        return True
+
     def action_send_onboarding_email(self):
         """Send the onboarding email later, to members chosen in a list."""
         self.env["crm.bulk.import.member.mixin"]._send_onboarding(self.filtered("is_member"))

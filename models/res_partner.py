@@ -65,6 +65,13 @@ class ResPartner(models.Model):
         copy=True,
         help="Values of the member's custom fields; an import's unknown columns land here.",
     )
+    bulk_import_job_id = fields.Many2one(
+        "crm.bulk.import.job",
+        "Created by import",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+    )
     is_member = fields.Boolean(
         compute="_compute_is_member",
         search="_search_is_member",

@@ -38,6 +38,12 @@ class CrmBulkImportWizard(models.TransientModel):
         help="An email that matches no lead or contact creates a new member instead of an error.",
     )
     send_onboarding_email = fields.Boolean("Send onboarding emails")
+    prorate_at_start = fields.Boolean(
+        "Prorated invoice at the start date", help="Invoice the days from the Start Date to the Next Invoice Date."
+    )
+    send_portal_invitations = fields.Boolean(
+        "Send portal invitations", help="Without it, the import sends no email at all."
+    )
     mapping_ids = fields.One2many("crm.bulk.import.wizard.mapping", "wizard_id", string="Mapping")
     preview_html = fields.Html("Preview", readonly=True, sanitize=False)
     row_count = fields.Integer(readonly=True)

@@ -1,0 +1,313 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import difflib
+
+from odoo import api, fields, models
+
+from ..engine import Column, Schema
+from ..readers import normalize_header
+from .crm_bulk_import_type import Result
+
+
+class CrmBulkImportTypeMember(models.AbstractModel):
+    """Member import from a spreadsheet (seed 002, Cobot, in French).
+
+    "Les champs Nom, Nom du forfait, Date de début et Date de la prochaine
+    facture doivent être remplis pour chaque membre." A plan must match
+    exactly; the same company text is the same company; Paid By names another
+    member of the file (in any order) or of Odoo, who is invoiced. No email is
+    sent unless portal invitations are asked for."""
+
+    _name = "crm.bulk.import.type.member"
+    _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    _description = "Bulk Import Type: Member Import"
+
+    @api.model
+    def _schema(self):
+        return Schema(
+            columns=(
+                Column(
+                    "name",
+                    "Name",
+                    required=True,
+                    aliases=("nom", "nom complet", "full name", "member", "membre", "mitglied"),
+                ),
+                Column(
+                    "plan_name",
+                    "Plan Name",
+                    required=True,
+                    aliases=("nom du forfait", "forfait", "plan", "tarif", "tarifname"),
+                    help="The exact name of an existing plan.",
+                    choices="_choices_plans",
+                ),
+                Column(
+                    "start_date",
+                    "Start Date",
+                    required=True,
+                    parser="date",
+                    aliases=("date de debut", "debut", "startdatum", "beginn"),
+                    help="May be in the past (a migration).",
+                ),
+                Column(
+                    "next_invoice_date",
+                    "Next Invoice Date",
+                    required=True,
+                    parser="date",
+                    aliases=(
+                        "date de la prochaine facture",
+                        "prochaine facture",
+                        "date de la premiere facture",
+                        "nachste rechnung",
+                        "nachstes rechnungsdatum",
+                    ),
+                    help="Today or later: the first recurring invoice.",
+                ),
+                Column("email", "Email", parser="email", aliases=("e-mail", "courriel", "adresse e-mail")),
+                Column("company", "Company", aliases=("entreprise", "societe", "firma", "unternehmen", "team")),
+                Column(
+                    "paid_by",
+                    "Paid By",
+                    aliases=("paye par", "payé par", "bezahlt von", "payer"),
+                    help="Another member, in this file or in Odoo, who receives the invoices.",
+                ),
+                Column("phone", "Phone", aliases=("telephone", "tel", "telefon")),
+                Column("street", "Address", aliases=("street", "adresse", "rue", "strasse")),
+                Column("city", "City", aliases=("ville", "stadt", "ort")),
+                Column("zip", "Zip", aliases=("postal code", "code postal", "plz")),
+                Column("country", "Country", aliases=("pays", "land")),
+            ),
+            unmapped="custom",
+        )
+
+    @api.model
+    def _template_notes(self):
+        return [
+            self.env._("Required columns are yellow: Name, Plan Name, Start Date, Next Invoice Date."),
+            self.env._("Plan Name: exactly as the plan is named in Odoo (the dropdown lists them)."),
+            self.env._("Company: write each company the same way on every row, or it becomes two companies."),
+            self.env._("Paid By: the name of another member, in this file or already in Odoo."),
+            self.env._("Any other column becomes a custom field of the member."),
+            self.env._("Not imported: past invoices, payment methods and bookings."),
+        ]
+
+    @api.model
+    def _apply_rows(self, job, rows):
+        """Pass 1 checks every row and creates the members; pass 2 resolves
+        Paid By among them, the file's other rows and Odoo's members, then
+        creates the subscriptions billed to the payer."""
+        today = fields.Date.context_today(self)
+        plans = self._find_plans(job, {row.values["plan_name"] for row in rows})
+        all_plans = self._choices_plans(job.company_id)
+        countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
+        teams = self._find_teams(job, {row.values["company"] for row in rows if row.values["company"]})
+        file_names = self._file_member_names(job)
+        custom = self._custom_columns(job, rows)
+        results, created = {}, []
+
+        for row in rows:
+            problems, plan_name = [], row.values["plan_name"]
+            plan = plans.get(plan_name.lower())
+            if not plan or plan.name != plan_name:
+                close = difflib.get_close_matches(plan_name, all_plans, n=1, cutoff=0.6)
+                hint = self.env._(' Did you mean "%(plan)s"?', plan=close[0]) if close else ""
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "plan_name",
+                        plan_name,
+                        self.env._("Plan not found: the name must match exactly.") + hint,
+                    )
+                )
+            if row.values["next_invoice_date"] and row.values["next_invoice_date"] < today:
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "next_invoice_date",
+                        self._raw(job, row, "next_invoice_date"),
+                        self.env._("the Next Invoice Date cannot be in the past."),
+                    )
+                )
+            payer_name = row.values["paid_by"]
+            if payer_name and payer_name not in file_names and not self._existing_member(job, payer_name):
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "paid_by",
+                        payer_name,
+                        self.env._(
+                            "Paid By must name a member of this file or of Odoo, spelled exactly as their name."
+                        ),
+                    )
+                )
+            if row.values["country"] and row.values["country"].lower() not in countries:
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "country",
+                        row.values["country"],
+                        self.env._("Country not found: use its name or ISO code."),
+                    )
+                )
+            if problems:
+                results[row.line.id] = Result("error", "\n".join(problems))
+                continue
+            member = self._member(job, row, teams, countries)
+            if custom:
+                self._set_custom_fields(member, row, custom)
+            created.append((row, member, plan))
+
+        for row, member, plan in created:
+            payer = self._payer(job, row.values["paid_by"], file_names) if row.values["paid_by"] else member
+            start, first_bill = row.values["start_date"], row.values["next_invoice_date"]
+            self._subscribe(
+                job,
+                member,
+                [plan],
+                first_bill,
+                payer=payer,
+                date_start=start,
+                billing_start=start if job.prorate_at_start and start < first_bill else False,
+            )
+            if job.send_portal_invitations:
+                self._invite(member)
+            warnings = self._company_warnings(row, teams)
+            results[row.line.id] = Result(
+                "created",
+                "\n".join(
+                    [
+                        self.env._(
+                            "%(member)s: %(plan)s from %(start)s, next invoice %(next)s%(payer)s.",
+                            member=member.name,
+                            plan=plan.name,
+                            start=start,
+                            next=first_bill,
+                            payer=self.env._(", paid by %(name)s", name=payer.name) if payer != member else "",
+                        )
+                    ]
+                    + warnings
+                ),
+                "res.partner",
+                member.id,
+            )
+        return results
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    @api.model
+    def _file_member_names(self, job):
+        """Every Name of the job's file, whatever the chunk: Paid By may name a
+        row further down."""
+        header = self._header(job, "name")
+        self.env["crm.bulk.import.job.line"].flush_model(["values", "job_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT values->>%s FROM crm_bulk_import_job_line WHERE job_id = %s", [header, job.id]
+        )
+        return {name.strip() for (name,) in self.env.cr.fetchall() if name and name.strip()}
+
+    @api.model
+    def _existing_member(self, job, name):
+        return self.env["res.partner"].search(
+            [
+                ("name", "=", name),
+                ("is_member", "=", True),
+                ("company_id", "in", [job.company_id.id, False]),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _job_member(self, job, name):
+        """The partner this job created for ``name``, if any (as a member or,
+        earlier, as the payer of another row)."""
+        return self.env["res.partner"].search([("name", "=", name), ("bulk_import_job_id", "=", job.id)], limit=1)
+
+    @api.model
+    def _member(self, job, row, teams, countries):
+        values = {key: row.values[key] for key in ("email", "phone", "street", "city", "zip") if row.values[key]}
+        if row.values["country"]:
+            values["country_id"] = countries[row.values["country"].lower()].id
+        company = row.values["company"]
+        if company:
+            if company not in teams:
+                teams[company] = self.env["res.partner"].create(
+                    {
+                        "name": company,
+                        "is_company": True,
+                        "company_id": job.company_id.id,
+                        "bulk_import_job_id": job.id,
+                    }
+                )
+            values["parent_id"] = teams[company].id
+        member = self._job_member(job, row.values["name"])
+        if member:
+            member.write(values)
+            return member
+        return self.env["res.partner"].create(
+            {
+                **values,
+                "name": row.values["name"],
+                "company_id": job.company_id.id,
+                "bulk_import_job_id": job.id,
+            }
+        )
+
+    @api.model
+    def _payer(self, job, name, file_names):
+        """Pass 2 of Paid By: the member of this job, else Odoo's member; a
+        payer whose own row comes later is created now and completed then."""
+        payer = self._job_member(job, name) or self._existing_member(job, name)
+        if not payer and name in file_names:
+            payer = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "company_id": job.company_id.id,
+                    "bulk_import_job_id": job.id,
+                }
+            )
+        return payer
+
+    @api.model
+    def _company_warnings(self, row, teams):
+        """The same company written two ways is two companies (seed 002):
+        near-identical spellings get a warning."""
+        company = row.values["company"]
+        if not company:
+            return []
+        others = [name for name in teams if name != company]
+        close = [
+            name
+            for name in others
+            if normalize_header(name) == normalize_header(company)
+            or difflib.SequenceMatcher(None, name.lower(), company.lower()).ratio() >= 0.9
+        ]
+        return [
+            self.env._(
+                'Warning, row %(row)s: the company "%(company)s" looks like "%(other)s": they are two '
+                "different companies unless you write them the same way.",
+                row=row.row_number,
+                company=company,
+                other=other,
+            )
+            for other in close
+        ]
+
+    @api.model
+    def _invite(self, members):
+        """Odoo's own portal invitation (portal.wizard), for members with an
+        email."""
+        members = members.filtered("email")
+        if not members:
+            return
+        wizard = (
+            self.env["portal.wizard"]
+            .sudo()
+            .with_context(crm_bulk_import_queue_mail=True)
+            .create({"partner_ids": [fields.Command.set(members.ids)]})
+        )
+        for user in wizard.user_ids.filtered(lambda user: not user.is_portal and not user.is_internal):
+            user.action_grant_access()

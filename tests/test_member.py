@@ -1,0 +1,220 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+from datetime import date
+
+import openpyxl
+from freezegun import freeze_time
+
+from .common import BulkImportCase, csv_bytes
+
+# The Cobot template's French headers (seed 002).
+FR_HEADER = [
+    "Nom",
+    "Nom du forfait",
+    "Date de début",
+    "Date de la prochaine facture",
+    "E-mail",
+    "Entreprise",
+    "Payé par",
+]
+
+
+@freeze_time("2025-10-15")
+class TestMemberImport(BulkImportCase):
+    """Member import from a spreadsheet: seed 002's rules."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        monthly = cls.env["sale.subscription.template"].create(
+            {
+                "name": "Monthly",
+                "recurring_interval": 1,
+                "recurring_rule_type": "months",
+                "invoicing_mode": "draft",
+            }
+        )
+        cls.desk, cls.office = cls.env["product.product"].create(
+            [
+                {
+                    "name": "Fixed Desk",
+                    "list_price": 310.0,
+                    "subscribable": True,
+                    "subscription_template_id": monthly.id,
+                    "taxes_id": False,
+                },
+                {
+                    "name": "Private Office",
+                    "list_price": 900.0,
+                    "subscribable": True,
+                    "subscription_template_id": monthly.id,
+                    "taxes_id": False,
+                },
+            ]
+        )
+
+    def import_members(self, rows, header=FR_HEADER, content=None, file_name="membres.csv", **vals):
+        job = self.make_job(
+            content or csv_bytes([header] + rows), file_name=file_name, user=self.manager, import_type="member", **vals
+        )
+        job.action_import()
+        return job
+
+    def partner(self, name):
+        return self.env["res.partner"].search([("name", "=", name)])
+
+    def test_french_headers_create_members_with_subscriptions(self):
+        job = self.import_members(
+            [
+                ["Alice Martin", "Fixed Desk", "2024-01-01", "2025-11-01", "alice.m@example.com", "Atelier Nord", ""],
+            ]
+        )
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        alice = self.partner("Alice Martin")
+        self.assertTrue(alice.is_member)
+        subscription = alice.subscription_ids
+        self.assertEqual(subscription.date_start, date(2024, 1, 1), "a Start Date in the past is a migration")
+        self.assertEqual(subscription.recurring_next_date, date(2025, 11, 1))
+        self.assertEqual(subscription.sale_subscription_line_ids.product_id, self.desk)
+        self.assertEqual(alice.parent_id.name, "Atelier Nord")
+        self.assertEqual(alice.email, "alice.m@example.com")
+
+    def test_plan_exact_match_and_did_you_mean(self):
+        job = self.import_members(
+            [
+                ["Bert", "Fixed Desks", "2025-10-01", "2025-11-01", "", "", ""],
+                ["Carla", "fixed desk", "2025-10-01", "2025-11-01", "", "", ""],
+                ["Dan", "Hot Seat", "2025-10-01", "2025-11-01", "", "", ""],
+            ]
+        )
+        bob, carla, dan = job.line_ids.sorted("row_number")
+        self.assertEqual(
+            bob.message,
+            'Row 2, column "Nom du forfait", value "Fixed Desks": Plan not found: the name '
+            'must match exactly. Did you mean "Fixed Desk"?',
+        )
+        self.assertIn('Did you mean "Fixed Desk"?', carla.message)
+        self.assertNotIn("Did you mean", dan.message)
+        self.assertEqual(job.state, "error")
+
+    def test_next_invoice_date_may_not_be_past(self):
+        job = self.import_members([["Bert", "Fixed Desk", "2025-01-01", "2025-10-01", "", "", ""]])
+        self.assertIn('value "2025-10-01": the Next Invoice Date cannot be in the past.', job.line_ids.message)
+
+    def test_same_company_text_same_company_and_near_spellings_warn(self):
+        job = self.import_members(
+            [
+                ["Alma", "Fixed Desk", "2025-10-01", "2025-11-01", "", "Atelier Nord", ""],
+                ["Bert", "Fixed Desk", "2025-10-01", "2025-11-01", "", "Atelier Nord", ""],
+                ["Carla", "Fixed Desk", "2025-10-01", "2025-11-01", "", "Atelier nord.", ""],
+            ]
+        )
+        self.assertEqual(job.state, "done")
+        self.assertEqual(self.partner("Alma").parent_id, self.partner("Bert").parent_id)
+        self.assertNotEqual(self.partner("Carla").parent_id, self.partner("Alma").parent_id)
+        self.assertEqual(
+            len(self.env["res.partner"].search([("name", "=", "Atelier Nord"), ("is_company", "=", True)])), 1
+        )
+        carla = job.line_ids.filtered(lambda line: line.row_number == 4)
+        self.assertIn('the company "Atelier nord." looks like "Atelier Nord"', carla.message)
+
+    def test_paid_by_in_any_order_or_existing_member(self):
+        self.import_members([["Existing Payer", "Private Office", "2025-01-01", "2025-11-01", "", "", ""]])
+        job = self.import_members(
+            [
+                ["Junior", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", "Boss"],
+                ["Boss", "Private Office", "2025-10-01", "2025-11-01", "", "", ""],
+                ["Intern", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", "Existing Payer"],
+                ["Ghost", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", "Nobody"],
+            ]
+        )
+        boss, junior = self.partner("Boss"), self.partner("Junior")
+        self.assertEqual(len(boss), 1, "the payer named before its row is one member")
+        self.assertEqual(junior.subscription_ids, self.env["sale.subscription"])
+        paid = self.env["sale.subscription"].search([("description", "=", "Junior")])
+        self.assertEqual(paid.partner_id, boss, "the payer is invoiced")
+        self.assertEqual(boss.subscription_ids.sale_subscription_line_ids.product_id, self.office | self.desk)
+        intern_sub = self.env["sale.subscription"].search([("description", "=", "Intern")])
+        self.assertEqual(intern_sub.partner_id, self.partner("Existing Payer"))
+        ghost = job.line_ids.filtered(lambda line: line.row_number == 5)
+        self.assertIn('column "Payé par", value "Nobody": Paid By must name a member', ghost.message)
+
+    def test_prorated_invoice_at_start_option(self):
+        self.import_members([["Ann", "Fixed Desk", "2025-10-21", "2025-11-01", "", "", ""]], prorate_at_start=True)
+        invoice = self.env["account.move"].search([("partner_id", "=", self.partner("Ann").id)])
+        # October 21 to November 1: 11 days of the October 1 - November 1 period (31 days).
+        self.assertEqual(invoice.invoice_date, date(2025, 10, 21))
+        self.assertAlmostEqual(invoice.amount_untaxed, 110.0)
+        self.import_members([["Ben", "Fixed Desk", "2025-10-21", "2025-11-01", "", "", ""]])
+        self.assertFalse(self.env["account.move"].search([("partner_id", "=", self.partner("Ben").id)]))
+
+    def test_no_email_unless_invitations_are_asked(self):
+        mails_before = self.env["mail.mail"].search([])
+        job = self.import_members([["Ann", "Fixed Desk", "2025-10-01", "2025-11-01", "ann@member.example", "", ""]])
+        new_mails = self.env["mail.mail"].search([]) - mails_before
+        # Nothing reaches the members: the only email is the summary to the uploader.
+        self.assertEqual(new_mails.recipient_ids, self.manager.partner_id)
+        self.assertEqual((new_mails.model, new_mails.res_id), (job._name, job.id))
+        self.assertFalse(self.partner("Ann").user_ids)
+        self.import_members(
+            [["Bert", "Fixed Desk", "2025-10-01", "2025-11-01", "bert@member.example", "", ""]],
+            send_portal_invitations=True,
+        )
+        bert = self.partner("Bert")
+        self.assertTrue(bert.user_ids.has_group("base.group_portal"))
+        invitation = self.env["mail.mail"].search([("email_to", "ilike", "bert@member.example")])
+        self.assertEqual(len(invitation), 1, "Odoo's portal invitation, queued")
+        self.assertEqual(invitation.state, "outgoing")
+        # Later, from the members list.
+        self.partner("Ann").action_send_portal_invitation()
+        self.assertTrue(self.partner("Ann").user_ids)
+        self.assertTrue(self.env["mail.mail"].search([("email_to", "ilike", "ann@member.example")]))
+
+    def test_custom_fields_and_xlsx_with_date_cells(self):
+        book = openpyxl.Workbook()
+        book.active.append(["Name", "Plan Name", "Start Date", "Next Invoice Date", "Licence plate"])
+        book.active.append(["Eve", "Fixed Desk", date(2024, 3, 1), date(2025, 11, 1), "AB-123-CD"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        job = self.import_members([], content=buffer.getvalue(), file_name="members.xlsx")
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        eve = self.partner("Eve")
+        self.assertEqual(eve.member_properties, {"licence_plate": "AB-123-CD"})
+        self.assertEqual(eve.subscription_ids.date_start, date(2024, 3, 1))
+
+    def test_xlsx_template(self):
+        content = self.env["crm.bulk.import.type.member"]._template_xlsx(self.env.company)
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        sheet = book.worksheets[0]
+        yellow = [cell.value for cell in sheet[1] if (cell.fill.fgColor.rgb or "").endswith("FFFF00")]
+        self.assertEqual(yellow, ["Name*", "Plan Name*", "Start Date*", "Next Invoice Date*"])
+        self.assertIn("Fixed Desk", [cell.value for cell in book["Lists"]["A"]])
+        notes = " ".join(cell.value for cell in book["Notes"]["A"])
+        self.assertIn("past invoices, payment methods and bookings", notes)
+
+    def test_thousand_members_and_dry_run_prediction(self):
+        rows = [
+            [
+                f"Member {index}",
+                "Fixed Desk",
+                "2025-01-01",
+                "2025-11-01",
+                f"m{index}@bulk.example",
+                f"Company {index % 50}",
+                "Member 0" if index % 10 == 1 else "",
+            ]
+            for index in range(1000)
+        ]
+        rows[500][1] = "Unknown Plan"
+        content = csv_bytes([FR_HEADER] + rows)
+        dry = self.make_job(content, user=self.manager, import_type="member")
+        dry.action_dry_run()
+        self.assertFalse(self.partner("Member 1"))
+        predicted = dry.line_ids.sorted("row_number").mapped("status")
+        real = self.import_members([], content=content)
+        self.assertEqual(
+            [{"would_create": "created"}.get(status, status) for status in predicted],
+            real.line_ids.sorted("row_number").mapped("status"),
+        )
+        self.assertEqual((real.count_created, real.count_error), (999, 1))
+        self.assertEqual(self.env["sale.subscription"].search_count([("partner_id.name", "=like", "Member %")]), 999)
