@@ -233,7 +233,7 @@ class CrmBulkImportJob(models.Model):
             job.write({"date_start": fields.Datetime.now(), "is_dry_run": False})
             if job.policy == "all_or_nothing":
                 job._run_all_or_nothing()
-            elif job.count_total - job.count_done > threshold:
+            elif job.count_total - job.count_done > min(threshold, job._applier()._background_threshold or threshold):
                 job.state = "queued"
                 job.message_post(
                     body=self.env._(

@@ -31,6 +31,9 @@ class CrmBulkImportType(models.AbstractModel):
     _description = "Bulk Import Type"
     # "partial" (valid rows applied) or "all_or_nothing" (one error, nothing).
     _default_policy = "partial"
+    # Rows above which the type runs in the background even when the system
+    # parameter allows more (types whose rows are heavy); None: the parameter.
+    _background_threshold = None
 
     # ------------------------------------------------------------
     # To define in each type

@@ -19,6 +19,9 @@ class CrmBulkImportTypeMember(models.AbstractModel):
 
     _name = "crm.bulk.import.type.member"
     _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    # A member row creates a contact, a subscription and more: keep requests
+    # short, run bigger files in the background.
+    _background_threshold = 250
     _description = "Bulk Import Type: Member Import"
 
     @api.model

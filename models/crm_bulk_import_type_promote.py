@@ -21,6 +21,9 @@ class CrmBulkImportTypePromote(models.AbstractModel):
 
     _name = "crm.bulk.import.type.promote"
     _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    # A member row creates a contact, a subscription and more: keep requests
+    # short, run bigger files in the background.
+    _background_threshold = 250
     _description = "Bulk Import Type: Promote Leads and Contacts"
 
     @api.model

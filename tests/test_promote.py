@@ -285,3 +285,40 @@ class TestPromote(BulkImportCase):
         rows = read_csv(attachment.raw)
         self.assertEqual(rows[1][rows[0].index("Room Permissions")], "Group Blue")
         self.assertEqual(base64.b64decode(attachment.datas).decode("utf-8-sig").count("carl@example.com"), 1)
+
+    @freeze_time("2025-05-15")
+    def test_thousand_promotions_in_one_job_and_dry_run_prediction(self):
+        self.env["crm.lead"].create(
+            [{"name": f"Bulk {index}", "email_from": f"bulk{index}@promote.example"} for index in range(1000)]
+        )
+        rows = [
+            [
+                f"bulk{index}@promote.example",
+                f"First{index}",
+                f"Last{index}",
+                f"Team {index % 40}",
+                "Coworking Plan" if index != 700 else "Gold Desk",
+                "Group Blue" if index % 2 else "",
+                str(index % 28 + 1),
+            ]
+            for index in range(1000)
+        ]
+        content = csv_bytes([HEADER] + rows)
+        dry = self.make_job(content, user=self.manager, import_type="promote")
+        dry.action_dry_run()
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Team 1")]))
+        predicted = dry.line_ids.sorted("row_number").mapped("status")
+        real = self.make_job(content, user=self.manager, import_type="promote")
+        real.action_import()
+        self.assertEqual(real.state, "queued", "a big member file runs in the background")
+        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        self.assertEqual(
+            [{"would_create": "created"}.get(status, status) for status in predicted],
+            real.line_ids.sorted("row_number").mapped("status"),
+        )
+        self.assertEqual((real.state, real.count_created, real.count_error), ("error", 999, 1))
+        members = self.env["res.partner"].search([("email_normalized", "=like", "bulk%@promote.example")])
+        self.assertEqual(len(members.filtered("is_member")), 999)
+        self.assertEqual(
+            self.env["res.partner"].search_count([("name", "=like", "Team %"), ("is_company", "=", True)]), 40
+        )
