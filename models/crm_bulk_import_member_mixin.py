@@ -83,6 +83,17 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
             if name.lower() not in found
         ]
 
+    @api.model
+    def _check_country(self, job, row, countries):
+        country = row.values["country"]
+        if country and country.lower() not in countries:
+            return [
+                self._cell_error(
+                    job, row, "country", country, self.env._("Country not found: use its name or ISO code.")
+                )
+            ]
+        return []
+
     # ------------------------------------------------------------
     # Teams, billing, subscriptions
     # ------------------------------------------------------------

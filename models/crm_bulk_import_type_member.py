@@ -19,10 +19,10 @@ class CrmBulkImportTypeMember(models.AbstractModel):
 
     _name = "crm.bulk.import.type.member"
     _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    _description = "Bulk Import Type: Member Import"
     # A member row creates a contact, a subscription and more: keep requests
     # short, run bigger files in the background.
     _background_threshold = 250
-    _description = "Bulk Import Type: Member Import"
 
     @api.model
     def _schema(self):
@@ -144,16 +144,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                         ),
                     )
                 )
-            if row.values["country"] and row.values["country"].lower() not in countries:
-                problems.append(
-                    self._cell_error(
-                        job,
-                        row,
-                        "country",
-                        row.values["country"],
-                        self.env._("Country not found: use its name or ISO code."),
-                    )
-                )
+            problems += self._check_country(job, row, countries)
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue

@@ -21,10 +21,10 @@ class CrmBulkImportTypePromote(models.AbstractModel):
 
     _name = "crm.bulk.import.type.promote"
     _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    _description = "Bulk Import Type: Promote Leads and Contacts"
     # A member row creates a contact, a subscription and more: keep requests
     # short, run bigger files in the background.
     _background_threshold = 250
-    _description = "Bulk Import Type: Promote Leads and Contacts"
 
     @api.model
     def _schema(self):
@@ -123,16 +123,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             problems += self._check_names(
                 job, row, "room_permissions", groups, self.env._("Room permission group not found: %(name)s.")
             )
-            if row.values["country"] and row.values["country"].lower() not in countries:
-                problems.append(
-                    self._cell_error(
-                        job,
-                        row,
-                        "country",
-                        row.values["country"],
-                        self.env._("Country not found: use its name or ISO code."),
-                    )
-                )
+            problems += self._check_country(job, row, countries)
             bill_day = row.values["monthly_bill_date"]
             if bill_day is not False and not 1 <= bill_day <= 31:
                 problems.append(

@@ -322,3 +322,20 @@ class TestPromote(BulkImportCase):
         self.assertEqual(
             self.env["res.partner"].search_count([("name", "=like", "Team %"), ("is_company", "=", True)]), 40
         )
+
+    @freeze_time("2025-05-15")
+    def test_country_by_name_or_code(self):
+        header = HEADER + ["Country"]
+        job = self.promote(
+            [
+                ["jane@example.com", "Jane", "Doe", "Acme", "Coworking Plan", "", "", "BE"],
+                ["john@example.com", "John", "Roe", "Acme", "Coworking Plan", "", "", "Atlantis"],
+            ],
+            header=header,
+        )
+        first, second = job.line_ids.sorted("row_number")
+        self.assertEqual(first.status, "created")
+        self.assertEqual(self.member("jane@example.com").country_id, self.env.ref("base.be"))
+        self.assertEqual(
+            second.message, 'Row 3, column "Country", value "Atlantis": Country not found: use its name or ISO code.'
+        )
