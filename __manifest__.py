@@ -20,6 +20,7 @@
         "data/base_automation_data.xml",
         "views/crm_bulk_import_job_views.xml",
         "views/room_permission_group_views.xml",
+        "views/prospect_views.xml",
         "views/crm_bulk_import_lead_field_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_bulk_import_promotion_views.xml",

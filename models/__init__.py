@@ -6,6 +6,7 @@ from . import crm_bulk_import_type_lead
 from . import crm_bulk_import_member_mixin
 from . import crm_bulk_import_type_promote
 from . import crm_bulk_import_type_member
+from . import crm_bulk_import_type_prospect
 from . import crm_bulk_import_lead_field
 from . import crm_bulk_import_field
 from . import crm_lead
@@ -16,3 +17,5 @@ from . import res_config_settings
 from . import room_permission_group
 from . import crm_bulk_import_promotion_export
 from . import mail_template
+from . import prospect_workflow
+from . import prospect_group

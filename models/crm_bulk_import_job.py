@@ -16,6 +16,7 @@ IMPORT_TYPES = [
     ("promote", "Promote leads and contacts to members"),
     ("lead", "Partner lead registration"),
     ("member", "Member import"),
+    ("prospect", "Prospect import"),
     ("assignment", "Customer assignment"),
 ]
 
@@ -127,6 +128,12 @@ class CrmBulkImportJob(models.Model):
         "Send onboarding emails",
         readonly=True,
         help="Send the member onboarding email to each new member.",
+    )
+    send_invitations = fields.Boolean(
+        "Send invitations",
+        default=True,
+        readonly=True,
+        help="Invite each new prospect with a sign-up link bound to them (prospect import).",
     )
     prorate_at_start = fields.Boolean(
         "Prorated invoice at the start date",

@@ -255,10 +255,12 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         return name
 
     @api.model
-    def _set_custom_fields(self, member, row, custom):
+    def _set_custom_fields(self, job, member, row, custom):
+        if not member.member_company_id:
+            member.member_company_id = job.company_id
         definitions = {
             definition["name"]: definition["type"]
-            for definition in member.company_id.sudo().member_properties_definition or []
+            for definition in member.member_company_id.sudo().member_properties_definition or []
         }
         values = dict(member.member_properties or {})
         for header, name in custom.items():

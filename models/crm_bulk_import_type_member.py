@@ -150,7 +150,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 continue
             member = self._member(job, row, teams, countries)
             if custom:
-                self._set_custom_fields(member, row, custom)
+                self._set_custom_fields(job, member, row, custom)
             created.append((row, member, plan))
 
         for row, member, plan in created:

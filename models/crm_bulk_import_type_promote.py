@@ -167,7 +167,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                 }
             )
             if custom:
-                self._set_custom_fields(member, row, custom)
+                self._set_custom_fields(job, member, row, custom)
             first_bill = self._first_bill_date(job, start or today, bill_day, new_team)
             plans_of_row = [plans[name.lower()] for name in row.values["plans"]]
             self._subscribe(job, member, plans_of_row, first_bill, billing_start=start)

@@ -59,12 +59,33 @@ class ResPartner(models.Model):
         help="The member who administers this team (company).",
         copy=False,
     )
+    # The company whose custom fields the member has. Not company_id: Odoo
+    # rewrites company_id in flows such as portal sign-ups, run as the public
+    # user, which would recompute the properties without the right to read them.
+    member_company_id = fields.Many2one("res.company", "Custom fields of", copy=False, index="btree_not_null")
     member_properties = fields.Properties(
         "Custom fields",
-        definition="company_id.member_properties_definition",
+        definition="member_company_id.member_properties_definition",
         copy=True,
         help="Values of the member's custom fields; an import's unknown columns land here.",
     )
+    # Prospects (seed 004)
+    program_state = fields.Selection(
+        [
+            ("prospect", "Prospect"),
+            ("invited", "Invited"),
+            ("applied", "Applied"),
+            ("active", "Active"),
+            ("rejected", "Rejected"),
+        ],
+        "Program status",
+        copy=False,
+        index=True,
+        tracking=True,
+        group_expand=True,
+    )
+    prospect_group_id = fields.Many2one("prospect.group", copy=False, index="btree_not_null", tracking=True)
+
     bulk_import_job_id = fields.Many2one(
         "crm.bulk.import.job",
         "Created by import",
@@ -111,6 +132,45 @@ class ResPartner(models.Model):
         if vals.get("is_registered_partner"):
             self._ensure_registration_codes()
         return result
+
+    # ------------------------------------------------------------
+    # Prospects
+    # ------------------------------------------------------------
+
+    def action_prospect_invite(self):
+        """Send the group's invitation, with a sign-up link bound to this
+        prospect (Odoo's auth_signup token)."""
+        for partner in self.filtered(lambda partner: partner.prospect_group_id and partner.email):
+            partner.sudo().signup_prepare()
+            partner.prospect_group_id.workflow_id.invitation_template_id.send_mail(partner.id, force_send=False)
+            if partner.program_state == "prospect":
+                partner.program_state = "invited"
+        return True
+
+    def action_prospect_accept(self):
+        """Accept applications (or assigned partners): active in the program,
+        with the onboarding email of their group's workflow."""
+        for partner in self.filtered(lambda partner: partner.program_state != "active"):
+            partner.program_state = "active"
+            template = partner.prospect_group_id.workflow_id.onboarding_template_id
+            if template:
+                template.send_mail(partner.id, force_send=False)
+        return True
+
+    def action_prospect_reject(self):
+        self.filtered(lambda partner: partner.program_state in ("prospect", "invited", "applied")).write(
+            {"program_state": "rejected"}
+        )
+        return True
+
+    def _prospect_signed_up(self):
+        """A prospect signed up through their invitation: accepted at once in
+        an auto-accept group, else waiting for review."""
+        for partner in self:
+            if partner.prospect_group_id.auto_accept:
+                partner.action_prospect_accept()
+            else:
+                partner.program_state = "applied"
 
     def _ensure_registration_codes(self):
         """Give a Partner ID to registered partners and an Agent ID to their

@@ -10,5 +10,6 @@ from . import test_members_model
 from . import test_lead
 from . import test_promote
 from . import test_member
+from . import test_prospect
 from . import test_portal
 from . import test_browser

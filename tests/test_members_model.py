@@ -63,7 +63,7 @@ class TestMembersModel(TransactionCase):
         self.env.company.member_properties_definition = [
             {"name": "key_fob", "string": "Key Fob", "type": "char"},
         ]
-        member = self.env["res.partner"].create({"name": "Ada", "company_id": self.env.company.id})
+        member = self.env["res.partner"].create({"name": "Ada", "member_company_id": self.env.company.id})
         member.member_properties = {"key_fob": "KF-0042"}
         self.assertEqual(member.member_properties, {"key_fob": "KF-0042"})
         [definition] = member.read(["member_properties"])[0]["member_properties"]

@@ -38,6 +38,9 @@ class CrmBulkImportWizard(models.TransientModel):
         help="An email that matches no lead or contact creates a new member instead of an error.",
     )
     send_onboarding_email = fields.Boolean("Send onboarding emails")
+    send_invitations = fields.Boolean(
+        "Send invitations", default=True, help="Invite each new prospect with a sign-up link bound to them."
+    )
     prorate_at_start = fields.Boolean(
         "Prorated invoice at the start date", help="Invoice the days from the Start Date to the Next Invoice Date."
     )

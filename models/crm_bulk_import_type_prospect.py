@@ -1,0 +1,178 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command, api, models
+
+from ..engine import Column, Schema
+from .crm_bulk_import_type import Result
+
+
+class CrmBulkImportTypeProspect(models.AbstractModel):
+    """Prospect import (seed 004, impact.com, in German).
+
+    "Sie können beim Import von Interessenten keine neue Gruppe erstellen":
+    a group that does not exist is a row error. An email that matches an
+    existing partner assigns that partner to the group (migration from other
+    platforms); with an auto-accept group such a partner is active at once.
+    New prospects are invited after the import (an option, on by default)."""
+
+    _name = "crm.bulk.import.type.prospect"
+    _inherit = "crm.bulk.import.type"
+    _description = "Bulk Import Type: Prospect Import"
+
+    @api.model
+    def _schema(self):
+        return Schema(
+            columns=(
+                Column("name", "Name", required=True, aliases=("nom", "full name", "partner", "interessent")),
+                Column(
+                    "email",
+                    "Email",
+                    required=True,
+                    parser="email",
+                    aliases=("e-mail", "courriel", "e-mail-adresse", "email address"),
+                ),
+                Column(
+                    "company",
+                    "Company",
+                    required=True,
+                    aliases=("entreprise", "societe", "firma", "unternehmen", "company name"),
+                ),
+                Column(
+                    "group",
+                    "Group",
+                    required=True,
+                    aliases=("prospect group", "groupe", "gruppe", "interessentengruppe"),
+                    help="The exact name of an existing prospect group.",
+                    choices="_choices_groups",
+                ),
+                Column("website", "Website", aliases=("site web", "webseite", "url")),
+                Column("phone", "Phone", aliases=("telephone", "telefon")),
+                Column("country", "Country", aliases=("pays", "land")),
+                Column("tags", "Tags", parser="names", aliases=("etiquettes", "schlagworter", "tag")),
+            )
+        )
+
+    @api.model
+    def _apply_rows(self, job, rows):
+        groups = self._find_groups(job, {row.values["group"] for row in rows})
+        existing = self._find_partners(job, {row.values["email"] for row in rows})
+        countries = {
+            key: country
+            for country in self.env["res.country"].search([])
+            for key in (country.code.lower(), country.name.lower())
+        }
+        tags = self._tags({name for row in rows for name in row.values["tags"]})
+        results, invite = {}, self.env["res.partner"]
+        for row in rows:
+            problems = []
+            group = groups.get(row.values["group"])
+            if not group:
+                problems.append(
+                    self._cell_error(
+                        job,
+                        row,
+                        "group",
+                        row.values["group"],
+                        self.env._("Prospect group not found: imports never create groups; create it first."),
+                    )
+                )
+            country = row.values["country"]
+            if country and country.lower() not in countries:
+                problems.append(
+                    self._cell_error(
+                        job, row, "country", country, self.env._("Country not found: use its name or ISO code.")
+                    )
+                )
+            if problems:
+                results[row.line.id] = Result("error", "\n".join(problems))
+                continue
+            values = {
+                "prospect_group_id": group.id,
+                "website": row.values["website"] or False,
+                "phone": row.values["phone"] or False,
+                "category_id": [Command.link(tags[name.lower()].id) for name in row.values["tags"]],
+            }
+            if country:
+                values["country_id"] = countries[country.lower()].id
+            values = {key: value for key, value in values.items() if value}
+            partner = existing.get(row.values["email"])
+            if partner:
+                # A partner from another platform: assigned, not duplicated.
+                partner.write(values)
+                if group.auto_accept:
+                    partner.action_prospect_accept()
+                elif partner.program_state in (False, "rejected"):
+                    partner.program_state = "prospect"
+                results[row.line.id] = Result(
+                    "updated",
+                    self.env._(
+                        "Existing partner %(partner)s (%(email)s) assigned to %(group)s%(active)s.",
+                        partner=partner.display_name,
+                        email=partner.email,
+                        group=group.name,
+                        active=self.env._(", active at once (auto-accept)") if group.auto_accept else "",
+                    ),
+                    "res.partner",
+                    partner.id,
+                )
+                continue
+            partner = self.env["res.partner"].create(
+                {
+                    **values,
+                    "name": row.values["name"],
+                    "email": row.values["email"],
+                    "company_name": row.values["company"],
+                    "company_id": job.company_id.id,
+                    "program_state": "prospect",
+                    "bulk_import_job_id": job.id,
+                }
+            )
+            invite |= partner
+            results[row.line.id] = Result(
+                "created",
+                self.env._(
+                    "New prospect %(name)s in %(group)s.",
+                    name=partner.name,
+                    group=group.name,
+                ),
+                "res.partner",
+                partner.id,
+            )
+        if job.send_invitations and invite:
+            invite.action_prospect_invite()
+        return results
+
+    @api.model
+    def _find_groups(self, job, names):
+        groups = self.env["prospect.group"].search(
+            [("name", "in", list(names)), ("company_id", "=", job.company_id.id)]
+        )
+        return {group.name: group for group in groups}
+
+    @api.model
+    def _find_partners(self, job, emails):
+        partners = self.env["res.partner"].search(
+            [
+                ("email_normalized", "in", list(emails)),
+                ("company_id", "in", [job.company_id.id, False]),
+            ],
+            order="id",
+        )
+        found = {}
+        for partner in partners:
+            found.setdefault(partner.email_normalized, partner)
+        return found
+
+    @api.model
+    def _tags(self, names):
+        """Tags by name, created as needed (unlike groups, tags are only
+        labels)."""
+        Tag = self.env["res.partner.category"]
+        found = {tag.name.lower(): tag for tag in Tag.search([("name", "in", list(names))])} if names else {}
+        for name in names:
+            if name.lower() not in found:
+                found[name.lower()] = Tag.create({"name": name})
+        return found
+
+    @api.model
+    def _choices_groups(self, company):
+        return sorted(self.env["prospect.group"].search([("company_id", "=", company.id)]).mapped("name"))
