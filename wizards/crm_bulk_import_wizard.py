@@ -51,6 +51,14 @@ class CrmBulkImportWizard(models.TransientModel):
     preview_html = fields.Html("Preview", readonly=True, sanitize=False)
     row_count = fields.Integer(readonly=True)
     help_html = fields.Html(compute="_compute_help_html", sanitize=False)
+    unmapped_custom = fields.Boolean(
+        compute="_compute_unmapped_custom", help="Columns mapped to nothing become custom fields."
+    )
+
+    @api.depends("import_type")
+    def _compute_unmapped_custom(self):
+        for wizard in self:
+            wizard.unmapped_custom = bool(wizard.import_type) and wizard._applier()._schema().unmapped == "custom"
 
     @api.depends("import_type")
     def _compute_help_html(self):
