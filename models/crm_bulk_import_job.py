@@ -291,15 +291,19 @@ class CrmBulkImportJob(models.Model):
         }
 
     def action_download_errors(self):
-        """The failing rows, in the uploaded format, with an Error column."""
+        """The failing rows, in the uploaded format, with an Error column.
+
+        After an all-or-nothing refusal the file holds every row (those without
+        error were not imported either): fix it and upload it whole again."""
         self.ensure_one()
-        lines = self.line_ids.filtered(lambda line: line.status == "error")
-        if not lines:
+        keep = ("error", "skipped") if self.policy == "all_or_nothing" and self.state == "failed" else ("error",)
+        lines = self.line_ids.filtered(lambda line: line.status in keep)
+        if not lines.filtered(lambda line: line.status == "error"):
             raise UserError(self.env._("This import has no lines with errors."))
         headers = list(self.file_headers or [])
         error_header = self.env._("Error")
         rows = [
-            [str(line.values.get(header, "")) for header in headers] + [line.message or ""]
+            [str(line.values.get(header, "")) for header in headers] + [line.message if line.status == "error" else ""]
             for line in lines.sorted("row_number")
         ]
         stem = (self.file_name or self.name).rsplit(".", 1)[0]

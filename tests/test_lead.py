@@ -2,7 +2,7 @@
 from odoo import Command
 from odoo.tests import new_test_user
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, csv_bytes, read_csv
 
 LEAD_HEADER = [
     "Partner ID",
@@ -121,6 +121,12 @@ class TestLeadRegistration(LeadCase):
         )
         self.assertEqual(errors[3].message, 'Row 6, column "Lead name": a value is required.')
         self.assertEqual(job.line_ids.filtered(lambda line: line.row_number == 2).status, "skipped")
+        # The error file holds the whole file: the valid row was not imported either.
+        action = job.action_download_errors()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        rows = read_csv(attachment.raw)
+        self.assertEqual([row[-1] == "" for row in rows[1:]], [True, False, False, False, False])
+        self.assertEqual(len(rows), 6)
 
     def test_duplicates_warn_without_blocking(self):
         existing = self.env["crm.lead"].create({"name": "Known deal", "email_from": "Buyer@Acme.example"})
