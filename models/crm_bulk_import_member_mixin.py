@@ -48,17 +48,6 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         return {group.name.lower(): group for group in groups}
 
     @api.model
-    def _find_countries(self, names):
-        if not names:
-            return {}
-        countries = self.env["res.country"].search([])
-        by_key = {}
-        for country in countries:
-            by_key[country.code.lower()] = country
-            by_key[country.name.lower()] = country
-        return {name.lower(): by_key[name.lower()] for name in names if name.lower() in by_key}
-
-    @api.model
     def _find_teams(self, job, names):
         """{name: company partner} for the teams that exist (exact name)."""
         teams = self.env["res.partner"].search(
@@ -82,17 +71,6 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
             for name in row.values[key]
             if name.lower() not in found
         ]
-
-    @api.model
-    def _check_country(self, job, row, countries):
-        country = row.values["country"]
-        if country and country.lower() not in countries:
-            return [
-                self._cell_error(
-                    job, row, "country", country, self.env._("Country not found: use its name or ISO code.")
-                )
-            ]
-        return []
 
     # ------------------------------------------------------------
     # Teams, billing, subscriptions

@@ -181,6 +181,29 @@ class CrmBulkImportType(models.AbstractModel):
         )
 
     @api.model
+    def _find_countries(self, names):
+        """{lower name or ISO code: country} for the names a file gives."""
+        if not names:
+            return {}
+        countries = self.env["res.country"].search([])
+        by_key = {}
+        for country in countries:
+            by_key[country.code.lower()] = country
+            by_key[country.name.lower()] = country
+        return {name.lower(): by_key[name.lower()] for name in names if name.lower() in by_key}
+
+    @api.model
+    def _check_country(self, job, row, countries):
+        country = row.values["country"]
+        if country and country.lower() not in countries:
+            return [
+                self._cell_error(
+                    job, row, "country", country, self.env._("Country not found: use its name or ISO code.")
+                )
+            ]
+        return []
+
+    @api.model
     def _header(self, job, key):
         """The file's column mapped to ``key`` (its label if none is)."""
         return next((header for header, mapped in (job.mapping or {}).items() if mapped == key), key)

@@ -55,11 +55,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
     def _apply_rows(self, job, rows):
         groups = self._find_groups(job, {row.values["group"] for row in rows})
         existing = self._find_partners(job, {row.values["email"] for row in rows})
-        countries = {
-            key: country
-            for country in self.env["res.country"].search([])
-            for key in (country.code.lower(), country.name.lower())
-        }
+        countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
         tags = self._tags({name for row in rows for name in row.values["tags"]})
         results, invite = {}, self.env["res.partner"]
         for row in rows:
@@ -75,13 +71,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                         self.env._("Prospect group not found: imports never create groups; create it first."),
                     )
                 )
-            country = row.values["country"]
-            if country and country.lower() not in countries:
-                problems.append(
-                    self._cell_error(
-                        job, row, "country", country, self.env._("Country not found: use its name or ISO code.")
-                    )
-                )
+            problems += self._check_country(job, row, countries)
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue
@@ -91,8 +81,8 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                 "phone": row.values["phone"] or False,
                 "category_id": [Command.link(tags[name.lower()].id) for name in row.values["tags"]],
             }
-            if country:
-                values["country_id"] = countries[country.lower()].id
+            if row.values["country"]:
+                values["country_id"] = countries[row.values["country"].lower()].id
             values = {key: value for key, value in values.items() if value}
             partner = existing.get(row.values["email"])
             if partner:
