@@ -103,6 +103,9 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
         teams = self._find_teams(job, {row.values["company"] for row in rows if row.values["company"]})
         file_names = self._file_member_names(job)
+        payer_names = {row.values["paid_by"] for row in rows if row.values["paid_by"]}
+        job_members = self._job_members(job, {row.values["name"] for row in rows} | payer_names)
+        odoo_members = self._existing_members(job, payer_names)
         custom = self._custom_columns(job, rows)
         results, created = {}, []
 
@@ -132,7 +135,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     )
                 )
             payer_name = row.values["paid_by"]
-            if payer_name and payer_name not in file_names and not self._existing_member(job, payer_name):
+            if payer_name and payer_name not in file_names and payer_name not in odoo_members:
                 problems.append(
                     self._cell_error(
                         job,
@@ -148,13 +151,17 @@ class CrmBulkImportTypeMember(models.AbstractModel):
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue
-            member = self._member(job, row, teams, countries)
+            member = self._member(job, row, teams, countries, job_members)
             if custom:
                 self._set_custom_fields(job, member, row, custom)
             created.append((row, member, plan))
 
         for row, member, plan in created:
-            payer = self._payer(job, row.values["paid_by"], file_names) if row.values["paid_by"] else member
+            payer = (
+                self._payer(job, row.values["paid_by"], file_names, job_members, odoo_members)
+                if row.values["paid_by"]
+                else member
+            )
             start, first_bill = row.values["start_date"], row.values["next_invoice_date"]
             self._subscribe(
                 job,
@@ -204,24 +211,35 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return {name.strip() for (name,) in self.env.cr.fetchall() if name and name.strip()}
 
     @api.model
-    def _existing_member(self, job, name):
-        return self.env["res.partner"].search(
+    def _existing_members(self, job, names):
+        """{name: member already in Odoo}, for Paid By, in one search."""
+        if not names:
+            return {}
+        members = self.env["res.partner"].search(
             [
-                ("name", "=", name),
+                ("name", "in", list(names)),
                 ("is_member", "=", True),
                 ("company_id", "in", [job.company_id.id, False]),
-            ],
-            limit=1,
+            ]
         )
+        found = {}
+        for member in members:
+            found.setdefault(member.name, member)
+        return found
 
     @api.model
-    def _job_member(self, job, name):
-        """The partner this job created for ``name``, if any (as a member or,
-        earlier, as the payer of another row)."""
-        return self.env["res.partner"].search([("name", "=", name), ("bulk_import_job_id", "=", job.id)], limit=1)
+    def _job_members(self, job, names):
+        """{name: partner this job created} (as a member or, earlier, as the
+        payer of another row), in one search; kept up to date as the chunk
+        creates more."""
+        partners = self.env["res.partner"].search([("name", "in", list(names)), ("bulk_import_job_id", "=", job.id)])
+        found = {}
+        for partner in partners:
+            found.setdefault(partner.name, partner)
+        return found
 
     @api.model
-    def _member(self, job, row, teams, countries):
+    def _member(self, job, row, teams, countries, job_members):
         values = {key: row.values[key] for key in ("email", "phone", "street", "city", "zip") if row.values[key]}
         if row.values["country"]:
             values["country_id"] = countries[row.values["country"].lower()].id
@@ -236,12 +254,13 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                         "bulk_import_job_id": job.id,
                     }
                 )
+                job_members.setdefault(company, teams[company])
             values["parent_id"] = teams[company].id
-        member = self._job_member(job, row.values["name"])
+        member = job_members.get(row.values["name"])
         if member:
             member.write(values)
             return member
-        return self.env["res.partner"].create(
+        member = job_members[row.values["name"]] = self.env["res.partner"].create(
             {
                 **values,
                 "name": row.values["name"],
@@ -249,14 +268,15 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 "bulk_import_job_id": job.id,
             }
         )
+        return member
 
     @api.model
-    def _payer(self, job, name, file_names):
+    def _payer(self, job, name, file_names, job_members, odoo_members):
         """Pass 2 of Paid By: the member of this job, else Odoo's member; a
         payer whose own row comes later is created now and completed then."""
-        payer = self._job_member(job, name) or self._existing_member(job, name)
+        payer = job_members.get(name) or odoo_members.get(name)
         if not payer and name in file_names:
-            payer = self.env["res.partner"].create(
+            payer = job_members[name] = self.env["res.partner"].create(
                 {
                     "name": name,
                     "company_id": job.company_id.id,
