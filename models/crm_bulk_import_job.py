@@ -1,14 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import json
 import logging
 import threading
 import time
 
+from psycopg2.extras import execute_values
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 from ..readers import ReadError, read_table
 from ..writers import write_csv, write_xlsx
+from .crm_bulk_import_type import Result, StagedLine
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +40,8 @@ DRY_RUN_STATUS = {"created": "would_create", "updated": "would_update"}
 # Defaults of the system parameters that tune the background runs.
 DEFAULT_BACKGROUND_THRESHOLD = 1000
 DEFAULT_CHUNK_SIZE = 200
+# Rows written to the lines table per INSERT / UPDATE statement.
+SQL_BATCH = 5000
 # How long one cron call works before it hands over (the cron re-runs itself
 # while rows remain, see ir.cron._notify_progress).
 CRON_TIME_BUDGET = 120
@@ -208,19 +215,28 @@ class CrmBulkImportJob(models.Model):
         """Run the import inside a savepoint that is rolled back, and keep its
         outcome on the lines (would create, would update, errors, matched
         records). Nothing else is written. Raises UserError for file-level
-        problems."""
+        problems.
+
+        A type whose checks need no writes (``_dry_run_checks_only``) checks
+        the file while it is staged, chunk by chunk, and writes each line once
+        with its outcome: a big file is never held whole in the database
+        session."""
         for job in self:
             if job.state != "draft":
                 raise UserError(self.env._("Only a draft import can be dry-run (%(job)s).", job=job.name))
-            job._stage_lines()
-            lines = job.line_ids.filtered(lambda line: line.status == "pending")
-            savepoint = self.env.cr.savepoint()
-            try:
-                results = job._apply_lines(lines)
-            finally:
-                savepoint.close(rollback=True)
-                self.env.invalidate_all()
-            job._write_results(lines, results, dry_run=True)
+            applier = job._applier().with_context(crm_bulk_import_dry_run=True)
+            if applier._dry_run_checks_only and not job.count_total:
+                job._stage_lines(check=lambda staged, job=job, applier=applier: job._apply_lines(staged, applier))
+            else:
+                job._stage_lines()
+                lines = job._pending_lines()
+                savepoint = self.env.cr.savepoint()
+                try:
+                    results = job._apply_lines(lines, applier)
+                finally:
+                    savepoint.close(rollback=True)
+                    self.env.invalidate_all()
+                job._write_results(results, dry_run=True)
             job.is_dry_run = True
             job._update_counts()
         return self._action_open()
@@ -261,7 +277,9 @@ class CrmBulkImportJob(models.Model):
         for job in self:
             if job.state not in ("draft", "queued", "running"):
                 raise UserError(self.env._("%(job)s is finished and cannot be cancelled.", job=job.name))
-            pending = job.line_ids.filtered(lambda line: line.status in ("pending", "would_create", "would_update"))
+            pending = self.env["crm.bulk.import.job.line"].search(
+                [("job_id", "=", job.id), ("status", "in", ("pending", "would_create", "would_update"))]
+            )
             pending.write({"status": "skipped", "message": self.env._("Not imported: the import was cancelled.")})
             job._update_counts()
             job.write({"state": "cancelled", "date_done": fields.Datetime.now()})
@@ -297,14 +315,16 @@ class CrmBulkImportJob(models.Model):
         error were not imported either): fix it and upload it whole again."""
         self.ensure_one()
         keep = ("error", "skipped") if self.policy == "all_or_nothing" and self.state == "failed" else ("error",)
-        lines = self.line_ids.filtered(lambda line: line.status in keep)
+        lines = self.env["crm.bulk.import.job.line"].search(
+            [("job_id", "=", self.id), ("status", "in", keep)], order="row_number"
+        )
         if not lines.filtered(lambda line: line.status == "error"):
             raise UserError(self.env._("This import has no lines with errors."))
         headers = list(self.file_headers or [])
         error_header = self.env._("Error")
         rows = [
             [str(line.values.get(header, "")) for header in headers] + [line.message if line.status == "error" else ""]
-            for line in lines.sorted("row_number")
+            for line in lines
         ]
         stem = (self.file_name or self.name).rsplit(".", 1)[0]
         if self.file_format == "xlsx":
@@ -344,17 +364,27 @@ class CrmBulkImportJob(models.Model):
         except ReadError as error:
             raise UserError(str(error)) from None
 
-    def _stage_lines(self):
+    def _stage_lines(self, check=None):
         """Read the file once and store one pending line per data row, with its
         raw values keyed by the file's own column names. File-level problems
-        raise a UserError and leave the job untouched."""
+        raise a UserError and leave the job untouched.
+
+        :param check: for a dry run, a function of a list of StagedLine (their
+            id is their row number) returning {row number: Result}: the lines
+            are written with their outcome."""
         self.ensure_one()
         if self.is_dry_run:
             # A dry run staged the lines already: run them again for real.
-            self.line_ids.write({"status": "pending", "message": False, "res_model": False, "res_id": 0})
+            self.env.cr.execute(
+                """UPDATE crm_bulk_import_job_line
+                      SET status = 'pending', message = NULL, res_model = NULL, res_id = 0
+                    WHERE job_id = %s""",
+                [self.id],
+            )
+            self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
             self._update_counts()
             return
-        if self.line_ids:
+        if self.count_total:
             return
         table = self._read_table()
         applier = self._applier()
@@ -377,44 +407,96 @@ class CrmBulkImportJob(models.Model):
                     headers=", ".join(f'"{header}"' for header in table.headers),
                 )
             )
-        vals_list = []
-        width = len(table.headers)
-        for row_number, values in table.rows:
-            vals_list.append(
-                {
-                    "job_id": self.id,
-                    "row_number": row_number,
-                    "values": dict(zip(table.headers, values, strict=False)),
-                    "extra_values": [value for value in values[width:] if value] or False,
-                    "status": "pending",
-                }
-            )
-        self.env["crm.bulk.import.job.line"].create(vals_list)
         self.write(
             {
                 "mapping": mapping,
                 "file_format": table.file_format,
                 "file_headers": table.headers,
                 "file_delimiter": table.delimiter or False,
-                "count_total": len(vals_list),
+                "count_total": len(table.rows),
             }
         )
+        headers, width = table.headers, len(table.headers)
+        staged = (
+            StagedLine(
+                row_number,
+                row_number,
+                dict(zip(headers, values, strict=False)),
+                [value for value in values[width:] if value] or False,
+            )
+            for row_number, values in table.rows
+        )
+        for chunk in split_every(SQL_BATCH, staged, list):
+            self._insert_lines(chunk, check(chunk) if check else {})
+        del table
+        self.invalidate_recordset(["line_ids"])
         self._update_counts()
+
+    def _insert_lines(self, staged, results):
+        """One INSERT for a chunk of StagedLine; ``results`` by row number
+        (dry-run outcomes) set their status and message at once."""
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        rows = []
+        for line in staged:
+            result = results.get(line.id)
+            status = DRY_RUN_STATUS.get(result.status, result.status) if result else "pending"
+            rows.append(
+                (
+                    self.id,
+                    self.company_id.id,
+                    self.env.uid,
+                    self.env.uid,
+                    now,
+                    now,
+                    line.row_number,
+                    json.dumps(line.values),
+                    json.dumps(line.extra_values) if line.extra_values else None,
+                    status,
+                    (result.message or None) if result else None,
+                    (result.res_model or None) if result else None,
+                    (result.res_id or 0) if result else 0,
+                )
+            )
+        execute_values(
+            self.env.cr._obj,
+            """INSERT INTO crm_bulk_import_job_line (job_id, company_id, create_uid, write_uid, create_date,
+                          write_date, row_number, values, extra_values, status, message, res_model, res_id)
+               VALUES %s""",
+            rows,
+            template="(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s)",
+            page_size=len(rows) or 1,
+        )
 
     # ------------------------------------------------------------
     # BUSINESS: running
     # ------------------------------------------------------------
 
-    def _apply_lines(self, lines):
-        """Parse and apply ``lines`` with the type's applier.
+    def _apply_lines(self, lines, applier=None):
+        """Parse and apply ``lines`` (StagedLine tuples) with the type's
+        applier.
 
         :return: {line id: Result}; parse errors are results too.
         """
-        applier = self._applier()
+        applier = applier or self._applier()
         rows, results = applier._parse_lines(self, lines)
         if rows:
             results.update(applier._apply_rows(self, rows))
         return results
+
+    def _pending_lines(self, limit=None, lock=False):
+        """The job's pending lines as StagedLine tuples, in file order; with
+        ``lock``, claimed with row locks that other workers skip."""
+        self.ensure_one()
+        self.env.flush_all()
+        query = """SELECT id, row_number, values, extra_values FROM crm_bulk_import_job_line
+                    WHERE job_id = %s AND status = 'pending' ORDER BY row_number"""
+        if limit:
+            query += " LIMIT %s" % int(limit)
+        if lock:
+            query += " FOR UPDATE SKIP LOCKED"
+        self.env.cr.execute(query, [self.id])
+        return [StagedLine(*row) for row in self.env.cr.fetchall()]
 
     def _run_chunk(self, lines):
         """Apply one chunk: its effects and its lines' results are written in one
@@ -423,28 +505,20 @@ class CrmBulkImportJob(models.Model):
         row by row, so one bad row never blocks the others."""
         try:
             with self.env.cr.savepoint():
-                results = self._apply_lines(lines)
-                self._write_results(lines, results)
+                self._write_results(self._apply_lines(lines))
         except Exception:  # noqa: BLE001 - reported on the row, see below
             _logger.info("%s: chunk failed, re-running it row by row", self.name, exc_info=True)
             self.env.invalidate_all()
             for line in lines:
                 try:
                     with self.env.cr.savepoint():
-                        results = self._apply_lines(line)
-                        self._write_results(line, results)
+                        self._write_results(self._apply_lines([line]))
                 except Exception as error:  # noqa: BLE001
                     self.env.invalidate_all()
-                    line.write(
-                        {
-                            "status": "error",
-                            "message": self.env._(
-                                "Row %(row)s could not be imported: %(error)s",
-                                row=line.row_number,
-                                error=error,
-                            ),
-                        }
+                    message = self.env._(
+                        "Row %(row)s could not be imported: %(error)s", row=line.row_number, error=error
                     )
+                    self._write_results({line.id: Result("error", message)})
 
     def _run_pending(self, auto_commit=False, deadline=None):
         """Run the pending lines chunk by chunk. Chunks are claimed with row
@@ -458,16 +532,10 @@ class CrmBulkImportJob(models.Model):
             self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s", [self.id])
             if self.env.cr.fetchone()[0] not in ("queued", "running"):
                 break  # cancelled meanwhile
-            self.env.cr.execute(
-                """SELECT id FROM crm_bulk_import_job_line
-                    WHERE job_id = %s AND status = 'pending'
-                 ORDER BY row_number LIMIT %s FOR UPDATE SKIP LOCKED""",
-                [self.id, chunk_size],
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
+            lines = self._pending_lines(limit=chunk_size, lock=True)
+            if not lines:
                 break
-            self._run_chunk(self.env["crm.bulk.import.job.line"].browse(ids))
+            self._run_chunk(lines)
             self._update_counts()
             if auto_commit:
                 self.env.cr.commit()
@@ -477,7 +545,7 @@ class CrmBulkImportJob(models.Model):
         savepoint is rolled back, every error listed, the others skipped."""
         self.ensure_one()
         self.state = "running"
-        lines = self.line_ids.filtered(lambda line: line.status == "pending")
+        lines = self._pending_lines()
         savepoint = self.env.cr.savepoint()
         try:
             results = self._apply_lines(lines)
@@ -492,23 +560,40 @@ class CrmBulkImportJob(models.Model):
             for line_id, result in results.items():
                 if result.status != "error":
                     results[line_id] = result._replace(status="skipped", message=skipped, res_model="", res_id=0)
-        self._write_results(lines, results)
+        self._write_results(results)
         self._finalize()
 
-    def _write_results(self, lines, results, dry_run=False):
-        for line in lines:
-            result = results.get(line.id)
-            if result is None:
-                continue
-            status = DRY_RUN_STATUS.get(result.status, result.status) if dry_run else result.status
-            line.write(
-                {
-                    "status": status,
-                    "message": result.message or False,
-                    "res_model": result.res_model or False,
-                    "res_id": result.res_id or 0,
-                }
+    def _write_results(self, results, dry_run=False):
+        """{line id: Result} onto the lines, one UPDATE per batch of lines."""
+        if not results:
+            return
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        rows = [
+            (
+                line_id,
+                DRY_RUN_STATUS.get(result.status, result.status) if dry_run else result.status,
+                result.message or None,
+                result.res_model or None,
+                result.res_id or 0,
+                self.env.uid,
+                now,
             )
+            for line_id, result in results.items()
+        ]
+        for batch in split_every(SQL_BATCH, rows, list):
+            execute_values(
+                self.env.cr._obj,
+                """UPDATE crm_bulk_import_job_line AS line
+                      SET status = v.status, message = v.message, res_model = v.res_model, res_id = v.res_id,
+                          write_uid = v.write_uid, write_date = v.write_date
+                     FROM (VALUES %s) AS v(id, status, message, res_model, res_id, write_uid, write_date)
+                    WHERE line.id = v.id""",
+                batch,
+                template="(%s, %s, %s, %s, %s, %s, %s::timestamp)",
+                page_size=len(batch),
+            )
+        self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
 
     def _update_counts(self):
         self.env.flush_all()

@@ -11,6 +11,9 @@ from ..writers import write_csv, write_xlsx
 Result = namedtuple("Result", "status message res_model res_id", defaults=("", "", 0))
 # A row that parsed cleanly: its line, its row number and its clean values by key.
 Row = namedtuple("Row", "line row_number values raw")
+# A row of the file as staged on a job line (id: the line's, or the row
+# number while a dry run checks the file before any line exists).
+StagedLine = namedtuple("StagedLine", "id row_number values extra_values")
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -34,6 +37,10 @@ class CrmBulkImportType(models.AbstractModel):
     # Rows above which the type runs in the background even when the system
     # parameter allows more (types whose rows are heavy); None: the parameter.
     _background_threshold = None
+    # True when the type's checks need no writes: a dry run then checks the
+    # file while staging it, without applying anything in a savepoint; the
+    # type's _apply_rows honours the crm_bulk_import_dry_run context key.
+    _dry_run_checks_only = False
 
     # ------------------------------------------------------------
     # To define in each type

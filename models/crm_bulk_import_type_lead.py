@@ -33,6 +33,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Partner Lead Registration"
     _default_policy = "all_or_nothing"
+    _dry_run_checks_only = True
 
     @api.model
     def _schema(self):
@@ -83,6 +84,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
             column.key for column in self._schema().columns if column.key not in ("partner_code", "agent_code")
         ]
         team = self.env["crm.team"].search([("company_id", "in", [job.company_id.id, False])], limit=1)
+        dry_run = self.env.context.get("crm_bulk_import_dry_run")
 
         results, to_create = {}, []
         for row in rows:
@@ -133,11 +135,14 @@ class CrmBulkImportTypeLead(models.AbstractModel):
             )
             to_create.append((row, vals))
 
-        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
-        leads = self.env["crm.lead"].with_context(**quiet).create([vals for _row, vals in to_create])
+        if dry_run:
+            # The checks are done: nothing more can fail, nothing is written.
+            leads = [self.env["crm.lead"]] * len(to_create)
+        else:
+            leads = self.env["crm.lead"]._bulk_import_create([vals for _row, vals in to_create])
         for (row, _vals), lead in zip(to_create, leads, strict=True):
             warnings = self._duplicate_warnings(row, duplicates)
-            results[row.line.id] = Result("created", "\n".join(warnings), "crm.lead", lead.id)
+            results[row.line.id] = Result("created", "\n".join(warnings), "crm.lead" if lead else "", lead.id)
         return results
 
     # ------------------------------------------------------------

@@ -1,0 +1,331 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""One measurement in its own process, so that its peak memory is its own.
+
+    python bench/worker.py CONF DB SCENARIO FILE [--profile OUT]
+
+Prints one JSON object: rows, seconds, rows_per_s, peak and baseline RSS (MB)
+and ``checks`` (what was verified in the database after the run)."""
+
+import argparse
+import base64
+import cProfile
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from generate import LEAD_HEADERS, PARTNER_CODES, PLANS  # noqa: E402
+
+
+def rss_mb(field):
+    """VmRSS (now) or VmHWM (peak) of this process, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def odoo_env(conf, db):
+    import odoo  # noqa: PLC0415 - Odoo is configured first
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(["-c", conf, "-d", db, "--log-level=warn", "--max-cron-threads=0"])
+    registry = odoo.modules.registry.Registry(db)
+    cr = registry.cursor()
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    admin = env.ref("base.user_admin")
+    return odoo.api.Environment(cr, admin.id, {"lang": "en_US", "tz": "UTC"})
+
+
+class Failed(Exception):
+    """The benchmark's check of the imported records failed."""
+
+
+def check(checks, name, expected, actual):
+    checks[name] = {"expected": expected, "actual": actual}
+    if expected != actual:
+        raise Failed(f"{name}: expected {expected!r}, found {actual!r}")
+
+
+# ----------------------------------------------------------------------
+# Set-up: registered partners and plans the files name
+# ----------------------------------------------------------------------
+
+
+def setup(env, _content, _args):
+    Partner = env["res.partner"]
+    for code in PARTNER_CODES:
+        if not Partner.search([("partner_code", "=", code)]):
+            partner = Partner.create({"name": f"Bench Reseller {code}", "is_company": True})
+            partner.write({"is_registered_partner": True, "partner_code": code})
+    template = env["sale.subscription.template"].search([("name", "=", "Bench Monthly")], limit=1)
+    if not template:
+        template = template.create({"name": "Bench Monthly", "recurring_interval": 1, "recurring_rule_type": "months"})
+    for name in PLANS:
+        if not env["product.product"].search([("name", "=", name)]):
+            env["product.product"].create(
+                {
+                    "name": name,
+                    "list_price": 300.0,
+                    "subscribable": True,
+                    "subscription_template_id": template.id,
+                    "taxes_id": False,
+                }
+            )
+    env.cr.commit()
+    return 0, {}
+
+
+# ----------------------------------------------------------------------
+# Scenarios: run, then check the records in the database
+# ----------------------------------------------------------------------
+
+
+def new_job(env, content, import_type, name, **vals):
+    return env["crm.bulk.import.job"].create(
+        {"import_type": import_type, "file": base64.b64encode(content), "file_name": name, **vals}
+    )
+
+
+def run_background(env, job):
+    """What the cron does while rows remain, committing each chunk."""
+    while job.state in ("queued", "running"):
+        env["crm.bulk.import.job"]._cron_run_jobs()
+        env.cr.commit()
+        job.invalidate_recordset()
+
+
+def data_rows(content):
+    return content.decode().count("\n") - 1
+
+
+def lead_module(env, content, _args):
+    job = new_job(env, content, "lead", "bench-leads.csv")
+    job.action_import()
+    env.cr.commit()
+    return data_rows(content), {"job": job.id}
+
+
+def lead_module_check(env, content, result, checks):
+    job = env["crm.bulk.import.job"].browse(result["job"])
+    rows = data_rows(content)
+    check(checks, "job state", "done", job.state)
+    check(checks, "leads created", rows, env["crm.lead"].search_count([("bulk_import_job_id", "=", job.id)]))
+    sample_leads(env, content, [("bulk_import_job_id", "=", job.id)], checks, pending=True)
+
+
+def sample_leads(env, content, domain, checks, pending):
+    """Rows 1, the middle and the last, field by field."""
+    lines = content.decode().splitlines()
+    for index in (1, len(lines) // 2, len(lines) - 1):
+        cells = lines[index].split(",")
+        values = dict(zip(LEAD_HEADERS, cells, strict=True))
+        lead = env["crm.lead"].search(domain + [("name", "=", values["Lead name"])])
+        check(checks, f"row {index}: one lead", 1, len(lead))
+        check(checks, f"row {index}: email", values["Email"], lead.email_from)
+        check(checks, f"row {index}: company", values["Company"], lead.partner_name)
+        check(checks, f"row {index}: contact", values["Contact name"], lead.contact_name)
+        check(checks, f"row {index}: revenue", float(values["Expected revenue"]), lead.expected_revenue)
+        if pending:
+            check(checks, f"row {index}: partner", values["Partner ID"], lead.registered_partner_id.partner_code)
+            check(checks, f"row {index}: state", "pending", lead.registration_state)
+
+
+BASE_IMPORT_FIELDS = {
+    "Lead name": "name",
+    "Contact name": "contact_name",
+    "Email": "email_from",
+    "Company": "partner_name",
+    "Phone": "phone",
+    "Description": "description",
+    "Expected revenue": "expected_revenue",
+}
+
+
+def lead_base_import(env, content, _args):
+    """What the Import button runs, on the same file, the same columns
+    mapped (Partner ID and Agent ID have no crm.lead field to map to)."""
+    wizard = env["base_import.import"].create(
+        {"res_model": "crm.lead", "file": content, "file_name": "bench-leads.csv", "file_type": "text/csv"}
+    )
+    options = {
+        "has_headers": True,
+        "quoting": '"',
+        "separator": ",",
+        "encoding": "utf-8",
+        "float_thousand_separator": ",",
+        "float_decimal_separator": ".",
+        "date_format": "",
+        "datetime_format": "",
+    }
+    result = wizard.execute_import(
+        [BASE_IMPORT_FIELDS.get(header, False) for header in LEAD_HEADERS], LEAD_HEADERS, options
+    )
+    env.cr.commit()
+    errors = [message for message in result.get("messages", []) if message.get("type") == "error"]
+    return data_rows(content), {
+        "ids": [result["ids"][0], result["ids"][-1]] if result.get("ids") else [],
+        "count": len(result.get("ids") or []),
+        "errors": errors[:3],
+    }
+
+
+def lead_base_import_check(env, content, result, checks):
+    check(checks, "errors", [], result["errors"])
+    rows = data_rows(content)
+    check(checks, "leads created", rows, result["count"])
+    first, last = result["ids"]
+    domain = [("id", ">=", first), ("id", "<=", last)]
+    check(checks, "leads in the id range", rows, env["crm.lead"].search_count(domain))
+    sample_leads(env, content, domain, checks, pending=False)
+
+
+def dry_run_module(env, content, _args):
+    job = new_job(env, content, "lead", "bench-leads-dry-run.csv")
+    job.action_dry_run()
+    env.cr.commit()
+    return data_rows(content), {"job": job.id}
+
+
+def dry_run_module_check(env, content, result, checks):
+    job = env["crm.bulk.import.job"].browse(result["job"])
+    rows = data_rows(content)
+    check(checks, "job state", "draft", job.state)
+    check(checks, "rows that would be created", rows, job.count_created)
+    check(checks, "errors", 0, job.count_error)
+    check(checks, "leads written", 0, env["crm.lead"].search_count([("bulk_import_job_id", "=", job.id)]))
+
+
+def member_module(env, content, _args):
+    job = new_job(env, content, "member", "bench-members.csv")
+    job.action_import()
+    env.cr.commit()
+    run_background(env, job)
+    return data_rows(content), {"job": job.id}
+
+
+def member_module_check(env, content, result, checks):
+    job = env["crm.bulk.import.job"].browse(result["job"])
+    rows = data_rows(content)
+    check(checks, "job state", "done", job.state)
+    check(checks, "rows created", rows, job.count_created)
+    lines = content.decode().splitlines()
+    for index in (1, len(lines) // 2, len(lines) - 1):
+        name, plan, start, next_invoice, email = lines[index].split(",")[:5]
+        member = env["res.partner"].search([("name", "=", name), ("bulk_import_job_id", "=", job.id)])
+        check(checks, f"row {index}: one member", 1, len(member))
+        check(checks, f"row {index}: email", email, member.email)
+        subscription = env["sale.subscription"].search([("partner_id", "=", member.id)])
+        check(checks, f"row {index}: one subscription", 1, len(subscription))
+        check(checks, f"row {index}: plan", plan, subscription.sale_subscription_line_ids.product_id.name)
+        check(checks, f"row {index}: next invoice", next_invoice, str(subscription.recurring_next_date))
+        check(checks, f"row {index}: start", start, str(subscription.date_start))
+        check(checks, f"row {index}: running", "in_progress", subscription.stage_id.type)
+    check(
+        checks,
+        "subscriptions",
+        rows,
+        env["sale.subscription"].search_count([("partner_id.bulk_import_job_id", "=", job.id)]),
+    )
+
+
+def promote_prepare(env, content, _args):
+    """The leads a promotion file names, registered first (not measured)."""
+    job = new_job(env, content, "lead", "bench-promote-leads.csv")
+    job.action_import()
+    env.cr.commit()
+    return data_rows(content), {"job": job.id}
+
+
+def promote_module(env, content, _args):
+    job = new_job(env, content, "promote", "bench-promote.csv")
+    job.action_import()
+    env.cr.commit()
+    run_background(env, job)
+    return data_rows(content), {"job": job.id}
+
+
+def promote_module_check(env, content, result, checks):
+    job = env["crm.bulk.import.job"].browse(result["job"])
+    rows = data_rows(content)
+    check(checks, "job state", "done", job.state)
+    check(checks, "rows created", rows, job.count_created)
+    lines = content.decode().splitlines()
+    for index in (1, len(lines) // 2, len(lines) - 1):
+        email, first, last, team, _phone, _city, plan, day = lines[index].split(",")
+        member = env["res.partner"].search([("email", "=", email), ("is_member", "=", True)])
+        check(checks, f"row {index}: one member", 1, len(member))
+        check(checks, f"row {index}: name", f"{first} {last}", member.name)
+        check(checks, f"row {index}: team", team, member.parent_id.name)
+        subscription = env["sale.subscription"].search([("partner_id", "=", member.id)])
+        check(checks, f"row {index}: plan", plan, subscription.sale_subscription_line_ids.product_id.name)
+        check(checks, f"row {index}: bill day", int(day), subscription.recurring_next_date.day)
+        lead = env["crm.lead"].with_context(active_test=False).search([("email_from", "=", email)])
+        check(checks, f"row {index}: lead won and archived", (True, False), (lead.stage_id.is_won, lead.active))
+        check(checks, f"row {index}: lead linked", member.id, lead.partner_id.id)
+
+
+SCENARIOS = {
+    "setup": (setup, None),
+    "lead-module": (lead_module, lead_module_check),
+    "lead-base_import": (lead_base_import, lead_base_import_check),
+    "dry-run-module": (dry_run_module, dry_run_module_check),
+    "member-module": (member_module, member_module_check),
+    "promote-prepare": (promote_prepare, lead_module_check),
+    "promote-module": (promote_module, promote_module_check),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("conf")
+    parser.add_argument("db")
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("file", nargs="?")
+    parser.add_argument("--profile", help="write a cProfile of the measured part here")
+    args = parser.parse_args()
+    content = open(args.file, "rb").read() if args.file else b""
+    env = odoo_env(args.conf, args.db)
+    run, verify = SCENARIOS[args.scenario]
+    baseline = rss_mb("VmRSS")
+    profiler = cProfile.Profile() if args.profile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    rows, result = run(env, content, args)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    seconds = time.perf_counter() - start
+    peak = rss_mb("VmHWM")
+    checks = {}
+    error = None
+    if verify:
+        env.invalidate_all()
+        try:
+            verify(env, content, result, checks)
+        except Failed as failure:
+            error = str(failure)
+    env.cr.close()
+    print(
+        json.dumps(
+            {
+                "scenario": args.scenario,
+                "rows": rows,
+                "seconds": round(seconds, 3),
+                "rows_per_s": round(rows / seconds, 1) if seconds else None,
+                "baseline_rss_mb": round(baseline, 1),
+                "peak_rss_mb": round(peak, 1),
+                "checks": len(checks),
+                "error": error,
+            }
+        )
+    )
+    return 1 if error else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

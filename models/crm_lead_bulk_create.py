@@ -1,0 +1,245 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Many leads at once, at the speed of PostgreSQL.
+
+``crm.lead.create()`` spends about 3 ms per lead in Python (defaults, stored
+computes, probability scoring) although the leads of one import differ only
+in a few plain values. ``_bulk_import_create`` lets the ORM create one lead
+per *kind* of row (the prototype) and writes the other rows of that kind with
+one INSERT that copies every stored column of the prototype except the row's
+own values and the few stored fields computed from them, which are computed
+here with Odoo's own helpers. Where this cannot be proven to give what
+``create()`` gives, every lead goes through ``create()``:
+
+- an automation rule watches crm.lead (its actions would not run);
+- a value that varies from row to row drives a stored computed field this
+  file does not compute (a country, a salesperson...);
+- the prototype has followers, messages, tags or differs from what is
+  computed here for its own row.
+
+``tests/test_lead_bulk_create.py`` compares, column by column, the leads
+written here with the leads ``create()`` writes from the same rows."""
+
+import logging
+
+from psycopg2.extras import execute_values
+
+from odoo import api, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import email_split
+
+from odoo.addons.iap.tools import iap_tools
+from odoo.addons.mail.tools import mail_validation
+from odoo.addons.phone_validation.tools import phone_validation
+
+_logger = logging.getLogger(__name__)
+
+# Row values -> the stored fields computed from them, which this file computes.
+DERIVED = {
+    "email_from": {
+        "email_normalized",
+        "email_domain_criterion",
+        "email_state",
+        # through email_state, a field of the probability scoring: the rows of
+        # one prototype share email_state, hence these
+        "automated_probability",
+        "probability",
+        "prorated_revenue",
+        "recurring_revenue_prorated",
+        "recurring_revenue_monthly_prorated",
+    },
+    "phone": {
+        "phone_sanitized",
+        "phone_state",
+        "automated_probability",
+        "probability",
+        "prorated_revenue",
+        "recurring_revenue_prorated",
+        "recurring_revenue_monthly_prorated",
+    },
+    "expected_revenue": {"prorated_revenue"},
+}
+# Lead fields computed from and written back to the lead's customer: without
+# a customer their given value is simply stored.
+PARTNER_SYNCED = {"email_from", "phone"}
+# Field types whose values are copied to the column as create() converts them.
+PLAIN_TYPES = {"char", "text", "html", "float", "monetary", "integer", "selection", "date", "datetime", "boolean"}
+# Below this many leads, create() is fast enough.
+MIN_ROWS = 50
+QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    @api.model
+    def _bulk_import_create(self, vals_list):
+        """Create the leads of ``vals_list`` (in that order) as ``create()``
+        would with tracking off; see the module docstring."""
+        Lead = self.with_context(**QUIET)
+        varying = self._bulk_varying_fields(vals_list)
+        if varying is None:
+            return Lead.create(vals_list)
+        # Rows of one kind: same fields given, same email and phone states
+        # (the fields of the probability scoring that vary).
+        kinds = {}
+        for index, vals in enumerate(vals_list):
+            derived = self._bulk_derived(vals)
+            key = (frozenset(vals), derived["email_state"], derived["phone_state"])
+            kinds.setdefault(key, []).append((index, vals, derived))
+        # The first two rows of each kind go through create(), all in one call
+        # and in the file's order; the second of a kind is the prototype of
+        # the kind's other rows.
+        ids = [None] * len(vals_list)
+        heads = sorted(member for members in kinds.values() for member in members[:2])
+        for (index, _vals, _derived), lead in zip(heads, Lead.create([vals for _i, vals, _d in heads]), strict=True):
+            ids[index] = lead.id
+        self.env.flush_all()
+        for members in kinds.values():
+            rest = members[2:]
+            if not rest:
+                continue
+            first, (prototype_index, prototype_vals, prototype_derived) = members[0], members[1]
+            prototype = self.browse(ids[prototype_index])
+            if self._bulk_prototype_ok(prototype, prototype_vals, prototype_derived):
+                # crm scores the leads of one batch in a loop that leaves the
+                # first lead of a team unscored while the statistics are empty:
+                # the score of a lead that is not first is the kind's score.
+                scores = self.browse([ids[first[0]], prototype.id])._pls_get_naive_bayes_probabilities()
+                new_ids = self._bulk_insert_like(
+                    prototype, varying & set(prototype_vals), rest, scores.get(prototype.id, False)
+                )
+            else:
+                new_ids = Lead.create([vals for _index, vals, _derived in rest]).ids
+            for (index, _vals, _derived), new_id in zip(rest, new_ids, strict=True):
+                ids[index] = new_id
+        leads = self.browse(ids)
+        leads._validate_fields(varying)
+        return leads
+
+    @api.model
+    def _bulk_varying_fields(self, vals_list):
+        """The fields whose values differ between rows, or None when the
+        leads must go through create()."""
+        enabled = tools.str2bool(
+            self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.lead_fast_path", "1")
+        )
+        automated = self.env["base.automation"].sudo().search_count([("model_name", "=", self._name)], limit=1)
+        # A lead with a customer takes its contact values from it (computes and
+        # inverses this file does not repeat).
+        with_partner = any(vals.get("partner_id") for vals in vals_list)
+        if len(vals_list) < MIN_ROWS or not enabled or automated or with_partner:
+            return None
+        keys = set().union(*vals_list)
+        varying = {key for key in keys if len({repr(vals.get(key)) for vals in vals_list}) > 1}
+        for name in varying:
+            field = self._fields.get(name)
+            if not field or not field.store or field.type not in PLAIN_TYPES or field.translate:
+                return None
+            if field.company_dependent or (field.inverse and name not in PARTNER_SYNCED):
+                return None
+            stored = {dependent.name for dependent in self.pool.get_dependent_fields(field) if dependent.store}
+            if not stored <= DERIVED.get(name, set()):
+                _logger.info("crm.lead bulk create: %s drives %s, using create()", name, stored)
+                return None
+        return varying
+
+    @api.model
+    def _bulk_derived(self, vals, country=None):
+        """The stored fields computed from a row's email and phone, as crm,
+        mail and phone_validation compute them."""
+        email = vals.get("email_from") or False
+        normalized = tools.email_normalize(email, strict=False) if email else False
+        email_state = False
+        if email:
+            email_state = "incorrect"
+            if any(mail_validation.mail_validate(part) for part in email_split(email)):
+                email_state = "correct"
+        phone = vals.get("phone") or False
+        phone_state = False
+        if phone:
+            try:
+                if phone_validation.phone_parse(phone, country.code if country else None):
+                    phone_state = "correct"
+            except UserError:
+                phone_state = "incorrect"
+        return {
+            "email_normalized": normalized,
+            "email_domain_criterion": iap_tools.mail_prepare_for_domain_search(normalized) if normalized else False,
+            "email_state": email_state,
+            "phone_state": phone_state,
+        }
+
+    @api.model
+    def _bulk_prorated(self, vals, probability):
+        """As crm's _compute_prorated_revenue."""
+        return round((vals.get("expected_revenue") or 0.0) * (probability or 0) / 100.0, 2)
+
+    def _bulk_prototype_ok(self, prototype, vals, derived):
+        """The prototype is what this file would have written for its row."""
+        if prototype.country_id:
+            return False  # phone states were computed without a country
+        expected = dict(derived, phone_sanitized=prototype._phone_format(number=vals.get("phone")) or False)
+        expected["prorated_revenue"] = self._bulk_prorated(vals, prototype.probability)
+        actual = {name: prototype[name] for name in expected}
+        if actual != expected:
+            _logger.warning("crm.lead bulk create: prototype %s differs %s != %s", prototype.id, actual, expected)
+            return False
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search_count([("res_model", "=", self._name), ("res_id", "=", prototype.id)])
+        )
+        messages = (
+            self.env["mail.message"].sudo().search_count([("model", "=", self._name), ("res_id", "=", prototype.id)])
+        )
+        many2many = any(
+            prototype[name] for name, field in self._fields.items() if field.type == "many2many" and field.store
+        )
+        return not (followers or messages or many2many)
+
+    @api.model
+    def _bulk_insert_like(self, prototype, given, rows, probability):
+        """INSERT one lead per row: the prototype's columns, the row's values
+        and the fields derived from them (``probability``: the kind's lead
+        score). Returns the new ids, in order."""
+        self.env.flush_all()
+        fields = self._fields
+        derived_names = {"prorated_revenue", "probability", "automated_probability"}
+        if "email_from" in given:
+            derived_names |= {"email_normalized", "email_domain_criterion", "email_state"}
+        if "phone" in given:
+            derived_names |= {"phone_sanitized", "phone_state"}
+        own = sorted(given | derived_names)
+        copied = [name for name, field in fields.items() if field.store and field.column_type and name not in own]
+        copied.remove("id")
+        self.env.cr.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [self._table, len(rows)]
+        )
+        new_ids = [row[0] for row in self.env.cr.fetchall()]
+        values = []
+        for new_id, (_index, vals, from_row) in zip(new_ids, rows, strict=True):
+            derived = dict(
+                from_row,
+                probability=probability,
+                automated_probability=probability,
+                prorated_revenue=self._bulk_prorated(vals, probability),
+            )
+            if "phone" in given:
+                derived["phone_sanitized"] = prototype._phone_format(number=vals.get("phone"))
+            row = {name: None if value is False else value for name, value in derived.items() if name in derived_names}
+            for name in given:
+                row[name] = fields[name].convert_to_column_insert(vals[name], self)
+            values.append((new_id, *(row[name] for name in own)))
+        template = "(%s, " + ", ".join(f"%s::{fields[name].column_type[1]}" for name in own) + ")"
+        columns = ", ".join(f'"{name}"' for name in own)
+        execute_values(
+            self.env.cr._obj,
+            f"""INSERT INTO "{self._table}" (id, {", ".join(f'"{name}"' for name in copied)}, {columns})
+                SELECT v.id, {", ".join(f'p."{name}"' for name in copied)}, {", ".join(f'v."{name}"' for name in own)}
+                  FROM (VALUES %s) AS v(id, {columns})
+                  JOIN "{self._table}" p ON p.id = {int(prototype.id)}""",
+            values,
+            template=template,
+            page_size=1000,
+        )
+        return new_ids

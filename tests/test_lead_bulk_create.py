@@ -1,0 +1,127 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import TransactionCase
+
+
+class TestLeadBulkCreate(TransactionCase):
+    """The leads the fast path writes are, column by column, the leads
+    crm.lead.create() writes from the same values."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls.env["crm.team"].search([], limit=1)
+        cls.partner = cls.env["res.partner"].create({"name": "Reseller", "is_company": True})
+
+    def vals_list(self, count=120):
+        phones = ("+33 6 12 34 56 78", "0612345678", "12", "+1 202-555-0143", False)
+        descriptions = ("Met at the fair", "<b>Hot</b> & ready", False)
+        vals_list = []
+        for index in range(count):
+            vals = {
+                "name": f"Lead {index}",
+                "contact_name": f"Contact {index}",
+                "email_from": f"Contact.{index}@Example{index % 4}.com",
+                "partner_name": f"Company {index % 7}",
+                "type": "lead",
+                "team_id": self.team.id,
+                "user_id": False,
+                "company_id": self.env.company.id,
+                "registration_state": "pending",
+                "registered_partner_id": self.partner.id,
+            }
+            if phones[index % len(phones)]:
+                vals["phone"] = phones[index % len(phones)]
+            if descriptions[index % len(descriptions)]:
+                vals["description"] = descriptions[index % len(descriptions)]
+            if index % 5:
+                vals["expected_revenue"] = index * 100.5
+            vals_list.append(vals)
+        return vals_list
+
+    def stored_rows(self, leads):
+        Lead = self.env["crm.lead"]
+        columns = [name for name, field in Lead._fields.items() if field.store and field.column_type and name != "id"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT {} FROM crm_lead WHERE id = ANY(%s) ORDER BY id".format(", ".join(f'"{c}"' for c in columns)),
+            [leads.ids],
+        )
+        return {row[columns.index("name")]: dict(zip(columns, row, strict=True)) for row in self.env.cr.fetchall()}
+
+    def test_same_columns_as_create(self):
+        Lead = self.env["crm.lead"]
+        vals_list = self.vals_list()
+        self.assertTrue(Lead._bulk_varying_fields(vals_list), "these rows must take the fast path")
+        fast = Lead._bulk_import_create([dict(vals) for vals in vals_list])
+        self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.lead_fast_path", "0")
+        self.assertIsNone(Lead._bulk_varying_fields(vals_list))
+        slow = Lead._bulk_import_create([dict(vals) for vals in vals_list])
+        self.assertEqual(len(fast), 120)
+        self.assertEqual(fast.mapped("name"), [vals["name"] for vals in vals_list], "leads in the order given")
+        fast_rows, slow_rows = self.stored_rows(fast), self.stored_rows(slow)
+        self.assertEqual(len(fast_rows), 120)
+        scoring = {"probability", "automated_probability", "prorated_revenue"}
+        unscored = {"fast": 0, "create": 0}
+        for name, fast_row in fast_rows.items():
+            slow_row = slow_rows[name]
+            differing = {
+                column: (value, slow_row[column]) for column, value in fast_row.items() if value != slow_row[column]
+            }
+            # Within one create() call crm may leave the first lead unscored (it
+            # scores from the database before that lead is flushed): the only
+            # difference allowed, once per side.
+            for side, row in (("fast", fast_row), ("create", slow_row)):
+                if row["probability"] is None:
+                    unscored[side] += 1
+                    differing = {column: pair for column, pair in differing.items() if column not in scoring}
+            self.assertEqual(differing, {}, f"{name}: columns differ (fast, create)")
+        self.assertLessEqual(max(unscored.values()), 1, unscored)
+        self.assertEqual(fast[60].probability, slow[60].probability)
+        self.assertTrue(fast[60].probability)
+        # The computed values are the interesting ones: they are really set.
+        invalid = fast.filtered(lambda lead: lead.phone == "12")
+        self.assertEqual(set(invalid.mapped("phone_state")), {"incorrect"})
+        self.assertEqual(fast[0].email_normalized, "contact.0@example0.com")
+        self.assertEqual(fast[0].phone_sanitized, "+33612345678")
+        self.assertEqual(fast[1].phone_state, "incorrect")  # a national number, and no country
+        self.assertEqual(fast[1].description, "<span><b>Hot</b> &amp; ready</span>")  # sanitized as create() does
+        self.assertEqual(Lead.search_count([("email_normalized", "=", "contact.7@example3.com")]), 2)
+
+    def test_automation_rules_still_run(self):
+        """An automation rule on leads would not see an INSERT: every lead
+        then goes through create()."""
+        tag = self.env["crm.tag"].create({"name": "Seen by the rule"})
+        self.env["base.automation"].create(
+            {
+                "name": "Tag new leads",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "trigger": "on_create",
+                "action_server_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Tag",
+                            "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                            "state": "code",
+                            "code": f"record.write({{'tag_ids': [(4, {tag.id})]}})",
+                        },
+                    )
+                ],
+            }
+        )
+        leads = self.env["crm.lead"]._bulk_import_create(self.vals_list(60))
+        self.assertEqual(leads.tag_ids, tag)
+        self.assertEqual(len(leads.filtered("tag_ids")), 60)
+
+    def test_rows_driving_other_computes_use_create(self):
+        """A country per row drives the phone state Odoo computes per
+        country: not something the fast path computes, so create() does."""
+        vals_list = self.vals_list(60)
+        countries = self.env.ref("base.fr") | self.env.ref("base.us")
+        for index, vals in enumerate(vals_list):
+            vals["country_id"] = countries[index % 2].id
+        self.assertIsNone(self.env["crm.lead"]._bulk_varying_fields(vals_list))
+        leads = self.env["crm.lead"]._bulk_import_create(vals_list)
+        self.assertEqual(leads[6].phone_state, "correct")  # 0612345678 in France
+        self.assertEqual(leads[6].phone_sanitized, "+33612345678")
