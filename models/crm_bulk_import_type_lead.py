@@ -184,9 +184,11 @@ class CrmBulkImportTypeLead(models.AbstractModel):
         self.env.cr.execute(
             """SELECT name, email_normalized, lower(partner_name)
                  FROM crm_lead
-                WHERE active AND (email_normalized = ANY(%s) OR lower(partner_name) = ANY(%s))""",
+                WHERE active AND (email_normalized IN (SELECT unnest(%s::varchar[]))
+                                  OR lower(partner_name) IN (SELECT unnest(%s::text[])))""",
             [emails, names],
         )
+        emails, names = set(emails), set(names)
         for name, email, company in self.env.cr.fetchall():
             if email in emails:
                 by_email.setdefault(email, []).append(name)

@@ -20,6 +20,7 @@ here with Odoo's own helpers. Where this cannot be proven to give what
 written here with the leads ``create()`` writes from the same rows."""
 
 import logging
+import re
 
 from psycopg2.extras import execute_values
 
@@ -31,7 +32,17 @@ from odoo.addons.iap.tools import iap_tools
 from odoo.addons.mail.tools import mail_validation
 from odoo.addons.phone_validation.tools import phone_validation
 
+try:
+    import phonenumbers
+except ImportError:  # Odoo then neither validates nor formats phones
+    phonenumbers = None
+
 _logger = logging.getLogger(__name__)
+
+# mail_validate is email_normalize unless the flanker library is installed.
+FLANKER_FREE = not hasattr(mail_validation, "address")
+# A bare ASCII address: no name, no quotes, no brackets.
+SIMPLE_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 # Row values -> the stored fields computed from them, which this file computes.
 DERIVED = {
@@ -62,7 +73,19 @@ DERIVED = {
 # a customer their given value is simply stored.
 PARTNER_SYNCED = {"email_from", "phone"}
 # Field types whose values are copied to the column as create() converts them.
-PLAIN_TYPES = {"char", "text", "html", "float", "monetary", "integer", "selection", "date", "datetime", "boolean"}
+PLAIN_TYPES = {
+    "char",
+    "text",
+    "html",
+    "float",
+    "monetary",
+    "integer",
+    "selection",
+    "date",
+    "datetime",
+    "boolean",
+    "many2one",
+}
 # Below this many leads, create() is fast enough.
 MIN_ROWS = 50
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
@@ -72,18 +95,24 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     @api.model
-    def _bulk_import_create(self, vals_list):
+    def _bulk_import_create(self, vals_list, stats=None):
         """Create the leads of ``vals_list`` (in that order) as ``create()``
-        would with tracking off; see the module docstring."""
+        would with tracking off; see the module docstring.
+
+        :param stats: a dict to receive ``inserted`` (leads written like a
+            prototype) and ``kinds`` (prototypes)."""
         Lead = self.with_context(**QUIET)
         varying = self._bulk_varying_fields(vals_list)
         if varying is None:
+            if stats is not None:
+                stats.update(inserted=0, kinds=0)
             return Lead.create(vals_list)
         # Rows of one kind: same fields given, same email and phone states
         # (the fields of the probability scoring that vary).
         kinds = {}
+        company_country = self.env.company.country_id
         for index, vals in enumerate(vals_list):
-            derived = self._bulk_derived(vals)
+            derived = self._bulk_derived(vals, company_country)
             key = (frozenset(vals), derived["email_state"], derived["phone_state"])
             kinds.setdefault(key, []).append((index, vals, derived))
         # The first two rows of each kind go through create(), all in one call
@@ -94,6 +123,7 @@ class CrmLead(models.Model):
         for (index, _vals, _derived), lead in zip(heads, Lead.create([vals for _i, vals, _d in heads]), strict=True):
             ids[index] = lead.id
         self.env.flush_all()
+        inserted = 0
         for members in kinds.values():
             rest = members[2:]
             if not rest:
@@ -101,6 +131,7 @@ class CrmLead(models.Model):
             first, (prototype_index, prototype_vals, prototype_derived) = members[0], members[1]
             prototype = self.browse(ids[prototype_index])
             if self._bulk_prototype_ok(prototype, prototype_vals, prototype_derived):
+                inserted += len(rest)
                 # crm scores the leads of one batch in a loop that leaves the
                 # first lead of a team unscored while the statistics are empty:
                 # the score of a lead that is not first is the kind's score.
@@ -112,6 +143,14 @@ class CrmLead(models.Model):
                 new_ids = Lead.create([vals for _index, vals, _derived in rest]).ids
             for (index, _vals, _derived), new_id in zip(rest, new_ids, strict=True):
                 ids[index] = new_id
+        _logger.info(
+            "crm.lead bulk create: %s of %s leads written like one of %s prototypes",
+            inserted,
+            len(vals_list),
+            len(kinds),
+        )
+        if stats is not None:
+            stats.update(inserted=inserted, kinds=len(kinds))
         leads = self.browse(ids)
         leads._validate_fields(varying)
         return leads
@@ -144,29 +183,47 @@ class CrmLead(models.Model):
         return varying
 
     @api.model
-    def _bulk_derived(self, vals, country=None):
+    def _bulk_derived(self, vals, company_country):
         """The stored fields computed from a row's email and phone, as crm,
-        mail and phone_validation compute them."""
+        mail and phone_validation compute them for a lead without a country
+        or a customer (phone_sanitized: in ``company_country``)."""
         email = vals.get("email_from") or False
-        normalized = tools.email_normalize(email, strict=False) if email else False
-        email_state = False
-        if email:
+        if email and SIMPLE_EMAIL.match(email):
+            # What email_normalize, mail_validate (without flanker) and
+            # mail_prepare_for_domain_search give for a bare ASCII address,
+            # without parsing it three times.
+            normalized = email.lower()
+            domain = normalized.rsplit("@", 1)[1]
+            criterion = normalized if domain in iap_tools._MAIL_DOMAIN_BLACKLIST else f"@{domain}"
+            email_state = "correct" if FLANKER_FREE else None
+        else:
+            normalized = tools.email_normalize(email, strict=False) if email else False
+            criterion = iap_tools.mail_prepare_for_domain_search(normalized) if normalized else False
+            email_state = None
+        if email and email_state is None:
             email_state = "incorrect"
             if any(mail_validation.mail_validate(part) for part in email_split(email)):
                 email_state = "correct"
         phone = vals.get("phone") or False
-        phone_state = False
+        phone_state = sanitized = False
         if phone:
+            parsed = None
             try:
-                if phone_validation.phone_parse(phone, country.code if country else None):
-                    phone_state = "correct"
+                parsed = phone_validation.phone_parse(phone, None)
+                phone_state = "correct" if parsed else False
             except UserError:
                 phone_state = "incorrect"
+            if phonenumbers and not company_country.code:
+                # the same parse as the state's
+                sanitized = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if parsed else False
+            else:
+                sanitized = self._phone_format_number(phone, company_country)
         return {
             "email_normalized": normalized,
-            "email_domain_criterion": iap_tools.mail_prepare_for_domain_search(normalized) if normalized else False,
+            "email_domain_criterion": criterion,
             "email_state": email_state,
             "phone_state": phone_state,
+            "phone_sanitized": sanitized,
         }
 
     @api.model
@@ -178,7 +235,7 @@ class CrmLead(models.Model):
         """The prototype is what this file would have written for its row."""
         if prototype.country_id:
             return False  # phone states were computed without a country
-        expected = dict(derived, phone_sanitized=prototype._phone_format(number=vals.get("phone")) or False)
+        expected = dict(derived)
         expected["prorated_revenue"] = self._bulk_prorated(vals, prototype.probability)
         actual = {name: prototype[name] for name in expected}
         if actual != expected:
@@ -217,6 +274,7 @@ class CrmLead(models.Model):
         )
         new_ids = [row[0] for row in self.env.cr.fetchall()]
         values = []
+        converted = {}  # (field, value): column value; sanitizing HTML is slow
         for new_id, (_index, vals, from_row) in zip(new_ids, rows, strict=True):
             derived = dict(
                 from_row,
@@ -224,11 +282,12 @@ class CrmLead(models.Model):
                 automated_probability=probability,
                 prorated_revenue=self._bulk_prorated(vals, probability),
             )
-            if "phone" in given:
-                derived["phone_sanitized"] = prototype._phone_format(number=vals.get("phone"))
             row = {name: None if value is False else value for name, value in derived.items() if name in derived_names}
             for name in given:
-                row[name] = fields[name].convert_to_column_insert(vals[name], self)
+                key = (name, vals[name])
+                if key not in converted:
+                    converted[key] = fields[name].convert_to_column_insert(vals[name], self)
+                row[name] = converted[key]
             values.append((new_id, *(row[name] for name in own)))
         template = "(%s, " + ", ".join(f"%s::{fields[name].column_type[1]}" for name in own) + ")"
         columns = ", ".join(f'"{name}"' for name in own)

@@ -15,12 +15,18 @@ class TestLeadBulkCreate(TransactionCase):
     def vals_list(self, count=120):
         phones = ("+33 6 12 34 56 78", "0612345678", "12", "+1 202-555-0143", False)
         descriptions = ("Met at the fair", "<b>Hot</b> & ready", False)
+        emails = (
+            "Contact.{index}@Example{domain}.com",
+            "contact.{index}@gmail.com",  # a mail provider: the whole address is the domain criterion
+            '"Contact {index}" <C{index}@Example.org>',  # not a bare address: Odoo's own parsing
+            "Contact.{index}@Example{domain}.com",
+        )
         vals_list = []
         for index in range(count):
             vals = {
                 "name": f"Lead {index}",
                 "contact_name": f"Contact {index}",
-                "email_from": f"Contact.{index}@Example{index % 4}.com",
+                "email_from": emails[index % len(emails)].format(index=index, domain=index % 4),
                 "partner_name": f"Company {index % 7}",
                 "type": "lead",
                 "team_id": self.team.id,
@@ -49,10 +55,25 @@ class TestLeadBulkCreate(TransactionCase):
         return {row[columns.index("name")]: dict(zip(columns, row, strict=True)) for row in self.env.cr.fetchall()}
 
     def test_same_columns_as_create(self):
+        self.env.company.country_id = False  # phones are read as international numbers
+        fast = self.assert_same_columns_as_create()
+        self.assertEqual(fast[1].phone_sanitized, False)  # a national number, and no country at all
+
+    def test_same_columns_as_create_company_in_france(self):
+        self.env.company.country_id = self.env.ref("base.fr")  # phone_sanitized reads numbers as French
+        fast = self.assert_same_columns_as_create()
+        self.assertEqual(fast[1].phone_sanitized, "+33612345678")
+
+    def assert_same_columns_as_create(self):
         Lead = self.env["crm.lead"]
         vals_list = self.vals_list()
         self.assertTrue(Lead._bulk_varying_fields(vals_list), "these rows must take the fast path")
-        fast = Lead._bulk_import_create([dict(vals) for vals in vals_list])
+        stats = {}
+        fast = Lead._bulk_import_create([dict(vals) for vals in vals_list], stats=stats)
+        # Two rows of each kind (same fields given, same email and phone
+        # states) go through create(), the others are written like them.
+        self.assertGreater(stats["kinds"], 5)
+        self.assertEqual(stats["inserted"], 120 - 2 * stats["kinds"], stats)
         self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.lead_fast_path", "0")
         self.assertIsNone(Lead._bulk_varying_fields(vals_list))
         slow = Lead._bulk_import_create([dict(vals) for vals in vals_list])
@@ -86,6 +107,9 @@ class TestLeadBulkCreate(TransactionCase):
         self.assertEqual(fast[1].phone_state, "incorrect")  # a national number, and no country
         self.assertEqual(fast[1].description, "<span><b>Hot</b> &amp; ready</span>")  # sanitized as create() does
         self.assertEqual(Lead.search_count([("email_normalized", "=", "contact.7@example3.com")]), 2)
+        self.assertEqual(fast[5].email_domain_criterion, "contact.5@gmail.com")
+        self.assertEqual(fast[6].email_normalized, "c6@example.org")
+        return fast
 
     def test_automation_rules_still_run(self):
         """An automation rule on leads would not see an INSERT: every lead
