@@ -20,3 +20,4 @@ from . import crm_bulk_import_promotion_export
 from . import mail_template
 from . import prospect_workflow
 from . import prospect_group
+from . import ir_attachment

@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
-from ..readers import ReadError, read_table
+from ..readers import ReadError, open_table
 from ..writers import write_csv, write_xlsx
 from .crm_bulk_import_type import Result, StagedLine
 
@@ -42,6 +42,8 @@ DEFAULT_BACKGROUND_THRESHOLD = 1000
 DEFAULT_CHUNK_SIZE = 200
 # Rows written to the lines table per INSERT / UPDATE statement.
 SQL_BATCH = 5000
+# Rows a dry run checks at once (one query per check and chunk).
+DRY_RUN_CHUNK = 10000
 # How long one cron call works before it hands over (the cron re-runs itself
 # while rows remain, see ir.cron._notify_progress).
 CRON_TIME_BUDGET = 120
@@ -205,7 +207,10 @@ class CrmBulkImportJob(models.Model):
                 vals["policy"] = self.env[f"crm.bulk.import.type.{vals['import_type']}"]._default_policy
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("crm.bulk.import.job") or "/"
-        return super().create(vals_list)
+        # The uploaded file is not worth Odoo's full-text index of text
+        # attachments (a copy of a big CSV in the database, and its memory).
+        jobs = super(CrmBulkImportJob, self.with_context(crm_bulk_import_no_index=True)).create(vals_list)
+        return jobs.with_env(self.env)
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -218,15 +223,16 @@ class CrmBulkImportJob(models.Model):
         problems.
 
         A type whose checks need no writes (``_dry_run_checks_only``) checks
-        the file while it is staged, chunk by chunk, and writes each line once
-        with its outcome: a big file is never held whole in the database
-        session."""
+        the file chunk by chunk as it reads it, and stores only the lines with
+        errors or warnings: a big file is neither held whole in memory nor
+        written to the database; the import reads it again."""
         for job in self:
             if job.state != "draft":
                 raise UserError(self.env._("Only a draft import can be dry-run (%(job)s).", job=job.name))
             applier = job._applier().with_context(crm_bulk_import_dry_run=True)
             if applier._dry_run_checks_only and not job.count_total:
                 job._stage_lines(check=lambda staged, job=job, applier=applier: job._apply_lines(staged, applier))
+                job.is_dry_run = True
             else:
                 job._stage_lines()
                 lines = job._pending_lines()
@@ -237,8 +243,8 @@ class CrmBulkImportJob(models.Model):
                     savepoint.close(rollback=True)
                     self.env.invalidate_all()
                 job._write_results(results, dry_run=True)
-            job.is_dry_run = True
-            job._update_counts()
+                job.is_dry_run = True
+                job._update_counts()
         return self._action_open()
 
     def action_import(self):
@@ -360,30 +366,38 @@ class CrmBulkImportJob(models.Model):
             raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
         max_rows = int(self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.max_rows", 0)) or None
         try:
-            return read_table(base64.b64decode(self.file), self.file_name or "", max_rows=max_rows)
+            return open_table(base64.b64decode(self.file), self.file_name or "", max_rows=max_rows)
         except ReadError as error:
             raise UserError(str(error)) from None
 
     def _stage_lines(self, check=None):
         """Read the file once and store one pending line per data row, with its
         raw values keyed by the file's own column names. File-level problems
-        raise a UserError and leave the job untouched.
+        raise a UserError and leave the job untouched. The file is read and
+        written in chunks: a big file is never held whole as Python rows.
 
         :param check: for a dry run, a function of a list of StagedLine (their
-            id is their row number) returning {row number: Result}: the lines
-            are written with their outcome."""
+            id is their row number) returning {row number: Result}. Only the
+            lines with something to say (errors, warnings) are then stored;
+            the counts are the job's. The import that follows reads the file
+            again."""
         self.ensure_one()
         if self.is_dry_run:
-            # A dry run staged the lines already: run them again for real.
-            self.env.cr.execute(
-                """UPDATE crm_bulk_import_job_line
-                      SET status = 'pending', message = NULL, res_model = NULL, res_id = 0
-                    WHERE job_id = %s""",
-                [self.id],
-            )
-            self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
-            self._update_counts()
-            return
+            self.env.cr.execute("SELECT count(*) FROM crm_bulk_import_job_line WHERE job_id = %s", [self.id])
+            if self.env.cr.fetchone()[0] == self.count_total:
+                # A dry run staged every line already: run them again for real.
+                self.env.cr.execute(
+                    """UPDATE crm_bulk_import_job_line
+                          SET status = 'pending', message = NULL, res_model = NULL, res_id = 0
+                        WHERE job_id = %s""",
+                    [self.id],
+                )
+                self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
+                self._update_counts()
+                return
+            self.env.cr.execute("DELETE FROM crm_bulk_import_job_line WHERE job_id = %s", [self.id])
+            self.env["crm.bulk.import.job.line"].invalidate_model()
+            self.count_total = 0
         if self.count_total:
             return
         table = self._read_table()
@@ -413,7 +427,6 @@ class CrmBulkImportJob(models.Model):
                 "file_format": table.file_format,
                 "file_headers": table.headers,
                 "file_delimiter": table.delimiter or False,
-                "count_total": len(table.rows),
             }
         )
         headers, width = table.headers, len(table.headers)
@@ -426,11 +439,34 @@ class CrmBulkImportJob(models.Model):
             )
             for row_number, values in table.rows
         )
-        for chunk in split_every(SQL_BATCH, staged, list):
-            self._insert_lines(chunk, check(chunk) if check else {})
-        del table
+        total, tally = 0, {}
+        try:
+            for chunk in split_every(DRY_RUN_CHUNK if check else SQL_BATCH, staged, list):
+                total += len(chunk)
+                if check:
+                    results = check(chunk)
+                    for result in results.values():
+                        tally[result.status] = tally.get(result.status, 0) + 1
+                    telling = [line for line in chunk if results[line.id].status == "error" or results[line.id].message]
+                    self._insert_lines(telling, results)
+                else:
+                    self._insert_lines(chunk, {})
+        except ReadError as error:
+            raise UserError(str(error)) from None
+        self.count_total = total
         self.invalidate_recordset(["line_ids"])
-        self._update_counts()
+        if check:
+            self.write(
+                {
+                    "count_created": tally.get("created", 0),
+                    "count_updated": tally.get("updated", 0),
+                    "count_skipped": tally.get("skipped", 0),
+                    "count_error": tally.get("error", 0),
+                    "count_done": total,
+                }
+            )
+        else:
+            self._update_counts()
 
     def _insert_lines(self, staged, results):
         """One INSERT for a chunk of StagedLine; ``results`` by row number
@@ -478,7 +514,7 @@ class CrmBulkImportJob(models.Model):
 
         :return: {line id: Result}; parse errors are results too.
         """
-        applier = applier or self._applier()
+        applier = self._applier() if applier is None else applier
         rows, results = applier._parse_lines(self, lines)
         if rows:
             results.update(applier._apply_rows(self, rows))

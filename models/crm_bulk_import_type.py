@@ -73,6 +73,7 @@ class CrmBulkImportType(models.AbstractModel):
         """
         schema = self._schema()
         header_by_key = {key: header for header, key in (job.mapping or {}).items() if key}
+        plan = [(column, header_by_key.get(column.key)) for column in schema.columns]
         rows, errors = [], {}
         for line in lines:
             raw = line.values or {}
@@ -86,9 +87,11 @@ class CrmBulkImportType(models.AbstractModel):
                         value=line.extra_values[0],
                     )
                 )
-            for column in schema.columns:
-                header = header_by_key.get(column.key)
-                text = str(raw.get(header, "") or "").strip() if header else ""
+            for column, header in plan:
+                text = raw.get(header) if header else None
+                if text and not isinstance(text, str):
+                    text = str(text)
+                text = text.strip() if text else ""
                 if not text:
                     if column.required:
                         problems.append(
@@ -99,6 +102,9 @@ class CrmBulkImportType(models.AbstractModel):
                             )
                         )
                     values[column.key] = False if column.parser not in ("emails", "names") else []
+                    continue
+                if column.parser == "text":
+                    values[column.key] = text
                     continue
                 try:
                     values[column.key] = self._parse_value(column, text, job)

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import create_index
 
 
 class CrmLead(models.Model):
@@ -28,6 +29,14 @@ class CrmLead(models.Model):
         compute="_compute_registration_recipient_ids",
         help="Who hears of the decision on a registered lead: the partner and the agent.",
     )
+
+    def init(self):
+        super().init()
+        # The duplicate warnings of a lead registration look existing leads up
+        # by exact email and company name, thousands at a time: crm's own
+        # indexes on these columns are trigram indexes, for ilike searches.
+        create_index(self.env.cr, "crm_lead_email_normalized_btree_index", self._table, ["email_normalized"])
+        create_index(self.env.cr, "crm_lead_lower_partner_name_index", self._table, ["lower(partner_name)"])
 
     @api.depends("registered_partner_id", "registered_agent_id")
     def _compute_registration_recipient_ids(self):

@@ -1,1 +1,1 @@
-from .reader import ReadError, Table, column_letter, normalize_header, read_table
+from .reader import ReadError, Table, column_letter, normalize_header, open_table, read_table

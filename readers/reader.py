@@ -67,17 +67,25 @@ def column_letter(index):
 
 
 def read_table(data, file_name="", max_rows=None, sheet_name=None):
-    """Read an uploaded file (CSV or XLSX, told apart by content)."""
+    """Read an uploaded file (CSV or XLSX, told apart by content), all rows
+    at once: every problem of the file is raised here."""
+    table = open_table(data, file_name, max_rows=max_rows, sheet_name=sheet_name)
+    table.rows = list(table.rows)
+    return table
+
+
+def open_table(data, file_name="", max_rows=None, sheet_name=None):
+    """Like read_table, but ``rows`` is an iterator that reads the file as
+    it is consumed, so that a big file is never held whole as Python rows.
+    Problems of the header raise here, problems of the rows (values under no
+    header, too many rows, no row at all) when the iterator reaches them."""
     if not data or not data.strip():
         raise ReadError(_lt("The file is empty."))
     if data.startswith(OLE_MAGIC):
         raise ReadError(_lt("XLS (Excel 97-2003) files are not supported: save the file as XLSX or CSV."))
     if data.startswith(ZIP_MAGIC):
-        table = _read_xlsx(data, file_name, sheet_name)
-    else:
-        table = _read_csv(data, file_name)
-    _check(table, max_rows)
-    return table
+        return _read_xlsx(data, file_name, sheet_name, max_rows)
+    return _read_csv(data, file_name, max_rows)
 
 
 # ------------------------------------------------------------
@@ -133,7 +141,7 @@ def _sniff_delimiter(text):
     return best
 
 
-def _read_csv(data, file_name):
+def _read_csv(data, file_name, max_rows=None):
     text, encoding = _decode(data, file_name)
     if text.lstrip().startswith("%PDF"):
         raise ReadError(
@@ -143,14 +151,17 @@ def _read_csv(data, file_name):
         )
     text = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise ReadError(_lt("The CSV file could not be read: %(error)s", error=error)) from None
-    # Row numbers as a spreadsheet shows them: a quoted cell with line breaks
-    # is still one row.
-    numbered = [(number, [_clean(value) for value in record]) for number, record in enumerate(records, 1)]
-    return _table(numbered, "csv", encoding=encoding, delimiter=delimiter)
+
+    def numbered():
+        # Row numbers as a spreadsheet shows them: a quoted cell with line
+        # breaks is still one row.
+        try:
+            for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+                yield number, _clean_record(record)
+        except csv.Error as error:
+            raise ReadError(_lt("The CSV file could not be read: %(error)s", error=error)) from None
+
+    return _table(numbered(), "csv", max_rows, encoding=encoding, delimiter=delimiter)
 
 
 # ------------------------------------------------------------
@@ -158,7 +169,7 @@ def _read_csv(data, file_name):
 # ------------------------------------------------------------
 
 
-def _read_xlsx(data, file_name, sheet_name=None):
+def _read_xlsx(data, file_name, sheet_name=None, max_rows=None):
     import openpyxl  # an Odoo requirement; imported here to keep CSV reads light
 
     try:
@@ -177,21 +188,25 @@ def _read_xlsx(data, file_name, sheet_name=None):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
         raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
-    try:
-        if sheet_name and sheet_name not in book.sheetnames:
-            raise ReadError(_lt('The workbook has no sheet "%(sheet)s".', sheet=sheet_name))
-        sheet = book[sheet_name] if sheet_name else book.worksheets[0]
-        numbered = []
+    if sheet_name and sheet_name not in book.sheetnames:
+        book.close()
+        raise ReadError(_lt('The workbook has no sheet "%(sheet)s".', sheet=sheet_name))
+    sheet = book[sheet_name] if sheet_name else book.worksheets[0]
+
+    def numbered():
         try:
             for number, record in enumerate(sheet.iter_rows(values_only=True), 1):
-                numbered.append((number, [_cell_text(value) for value in record]))
+                yield number, [_cell_text(value) for value in record]
+        except ReadError:
+            raise
         except Exception as error:  # noqa: BLE001
             raise ReadError(
                 _lt("The XLSX file could not be read (it may be damaged): %(error)s", error=error)
             ) from None
-        return _table(numbered, "xlsx", sheet_name=sheet.title)
-    finally:
-        book.close()
+        finally:
+            book.close()
+
+    return _table(numbered(), "xlsx", max_rows, sheet_name=sheet.title)
 
 
 def _cell_text(value):  # noqa: PLR0911 - one return per cell type
@@ -224,33 +239,52 @@ def _clean(value):
     return value
 
 
-def _table(numbered, file_format, **info):
+def _clean_record(record):
+    values = [value.strip() for value in record]
+    if any(value.startswith("'") for value in values):
+        values = [_clean(value) for value in values]
+    return values
+
+
+def _table(numbered, file_format, max_rows=None, **info):
     """The first non-empty row is the header; empty rows are skipped but the
-    others keep the number the spreadsheet shows."""
-    numbered = [(number, values) for number, values in numbered if any(values)]
-    if not numbered:
+    others keep the number the spreadsheet shows. The rows are read lazily."""
+    numbered = ((number, values) for number, values in numbered if any(values))
+    first = next(numbered, None)
+    if first is None:
         raise ReadError(_lt("The file is empty."))
-    header_number, headers = numbered[0]
-    headers = [header.lstrip("\ufeff").strip() for header in headers]
+    headers = [header.lstrip("\ufeff").strip() for header in first[1]]
     while headers and not headers[-1]:
         headers.pop()
+    _check_headers(headers)
     width = len(headers)
-    rows = [(number, values + [""] * (width - len(values))) for number, values in numbered[1:]]
-    return Table(headers=headers, rows=rows, file_format=file_format, **info)
+    blank = [index for index, header in enumerate(headers) if not header]
+
+    def rows():
+        count = 0
+        for number, values in numbered:
+            for index in blank:
+                if index < len(values) and values[index]:
+                    raise ReadError(
+                        _lt(
+                            "Column %(letter)s has values but no header: add a header or remove the column.",
+                            letter=column_letter(index),
+                        )
+                    )
+            count += 1
+            if max_rows and count > max_rows:
+                raise ReadError(_lt("The file has more than %(max)s rows.", max=max_rows))
+            yield number, values + [""] * (width - len(values)) if len(values) < width else values
+        if not count:
+            raise ReadError(_lt("The file has a header row but no data rows."))
+
+    return Table(headers=headers, rows=rows(), file_format=file_format, **info)
 
 
-def _check(table, max_rows):
-    headers = table.headers
+def _check_headers(headers):
     seen = {}
     for index, header in enumerate(headers):
         if not header:
-            if any(values[index] for _number, values in table.rows if index < len(values)):
-                raise ReadError(
-                    _lt(
-                        "Column %(letter)s has values but no header: add a header or remove the column.",
-                        letter=column_letter(index),
-                    )
-                )
             continue
         key = normalize_header(header)
         if key in seen:
@@ -263,7 +297,3 @@ def _check(table, max_rows):
                 )
             )
         seen[key] = index
-    if not table.rows:
-        raise ReadError(_lt("The file has a header row but no data rows."))
-    if max_rows and len(table.rows) > max_rows:
-        raise ReadError(_lt("The file has more than %(max)s rows.", max=max_rows))

@@ -95,6 +95,36 @@ class TestLeadRegistration(LeadCase):
         self.assertEqual(leads[0].expected_revenue, 12500.5)
         self.assertIn("Wants 20 seats", leads[0].description)
 
+    def test_dry_run_writes_no_lead_then_import_creates_them(self):
+        content = csv_bytes(
+            [LEAD_HEADER]
+            + [
+                self.lead_row(self.reseller.partner_code, self.agent.agent_code),
+                self.lead_row("P-NOPE", name="Lost", email="lost@nope.example"),
+            ]
+        )
+        job = self.make_job(content, file_name="leads.csv", user=self.importer, import_type="lead")
+        before = self.env["crm.lead"].search_count([])
+        job.action_dry_run()
+        self.assertEqual(self.env["crm.lead"].search_count([]), before)
+        self.assertEqual((job.state, job.is_dry_run, job.count_created, job.count_error), ("draft", True, 1, 1))
+        # Only the rows with something to say are kept: here the error.
+        bad = job.line_ids
+        self.assertEqual((bad.row_number, bad.status), (3, "error"))
+        self.assertIn('Row 3, column "Partner ID", value "P-NOPE": Partner ID not found', bad.message)
+        # The fixed file: a dry run, then the import of the lines it staged.
+        fixed = self.make_job(
+            csv_bytes([LEAD_HEADER] + [self.lead_row(self.reseller.partner_code, self.agent.agent_code)]),
+            file_name="leads.csv",
+            user=self.importer,
+            import_type="lead",
+        )
+        fixed.action_dry_run()
+        fixed.action_import()
+        self.assertEqual((fixed.state, fixed.count_created), ("done", 1))
+        lead = self.env["crm.lead"].search([("bulk_import_job_id", "=", fixed.id)])
+        self.assertEqual((lead.registered_agent_id, fixed.line_ids.res_id), (self.agent, lead.id))
+
     def test_all_or_nothing_lists_every_error(self):
         before = self.env["crm.lead"].search_count([])
         job = self.import_leads(

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.crm_bulk_import_job import download_action
-from ..readers import ReadError, read_table
+from ..readers import ReadError, open_table
 
 PREVIEW_ROWS = 5
 
@@ -78,6 +78,14 @@ class CrmBulkImportWizard(models.TransientModel):
         """Read the header and the first rows, and propose a mapping."""
         self.ensure_one()
         table = self._read_table()
+        # The whole file is read (its problems show now) but only the first
+        # rows are kept.
+        head, row_count = [], 0
+        for row in table.rows:
+            if row_count < PREVIEW_ROWS:
+                head.append(row)
+            row_count += 1
+        table.rows = head
         proposed = self._applier()._schema().propose_mapping(table.headers)
         fields_by_key = {
             field.key: field
@@ -100,7 +108,7 @@ class CrmBulkImportWizard(models.TransientModel):
         self.write(
             {
                 "step": "map",
-                "row_count": len(table.rows),
+                "row_count": row_count,
                 "preview_html": self._preview(table),
             }
         )
@@ -137,7 +145,7 @@ class CrmBulkImportWizard(models.TransientModel):
         if not self.file:
             raise UserError(self.env._("Upload a file first."))
         try:
-            return read_table(base64.b64decode(self.file), self.file_name or "")
+            return open_table(base64.b64decode(self.file), self.file_name or "")
         except ReadError as error:
             raise UserError(str(error)) from None
 
