@@ -15,11 +15,12 @@ PORT    ?= 8069
 
 export ODOO_SRC
 
-.PHONY: help setup run test pytest lint clean
+.PHONY: help setup run test pytest lint bench clean
 
 help:
 	@echo "make run   Odoo 18 at http://localhost:$(PORT) with $(MODULE) and its demo data (admin / admin)"
 	@echo "make test  a fresh database, the module installed, the whole test suite"
+	@echo "make bench this module against Odoo's base_import, side by side (bench/README.md)"
 
 setup:
 	@bash tools/setup.sh
@@ -55,6 +56,14 @@ lint: setup
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 
+# The benchmark: its own database, files generated on the fly (bench/README.md).
+# A smaller run: make bench BENCH_ARGS="--sizes 1000,10000 --rounds 1"
+BENCH_DB ?= crm_bulk_import_bench
+bench: setup
+	@BENCH_COMMAND="make bench$(if $(BENCH_ARGS), BENCH_ARGS=\"$(BENCH_ARGS)\")" $(PY) bench/run.py \
+		--conf $(CONF) --odoo-bin $(ODOO_SRC)/odoo-bin --db $(BENCH_DB) --work $(BUILD)/bench $(BENCH_ARGS)
+
 clean:
 	-dropdb -h 127.0.0.1 -U odoo --if-exists $(TEST_DB)
+	-dropdb -h 127.0.0.1 -U odoo --if-exists $(BENCH_DB)
 	rm -rf $(BUILD)
