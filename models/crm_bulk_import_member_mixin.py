@@ -77,14 +77,17 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _create_team(self, job, name, admin):
-        return self.env["res.partner"].create(
-            {
-                "name": name,
-                "is_company": True,
-                "company_id": job.company_id.id,
-                "team_admin_id": admin.id,
-            }
+    def _create_teams(self, job, names_and_admins):
+        """One company per (name, team admin), in one batch."""
+        return (
+            self.env["res.partner"]
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [
+                    {"name": name, "is_company": True, "company_id": job.company_id.id, "team_admin_id": admin.id}
+                    for name, admin in names_and_admins
+                ]
+            )
         )
 
     @api.model
@@ -107,34 +110,68 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         subscription template share a subscription), billed to ``payer`` (the
         member by default) from ``first_bill``; with a Billing Start Date, a
         prorated invoice for the days until the first bill."""
-        payer = payer or member
-        start = date_start or billing_start or fields.Date.context_today(self)
-        by_template = {}
-        for plan in plans:
-            by_template.setdefault(plan.subscription_template_id, []).append(plan)
-        in_progress = self.env["sale.subscription.stage"].search([("type", "=", "in_progress")], limit=1)
-        pricelist = payer.property_product_pricelist or self._default_pricelist(job)
-        subscriptions = self.env["sale.subscription"]
-        for template, template_plans in by_template.items():
-            subscription = self.env["sale.subscription"].create(
+        return self._subscribe_many(
+            job,
+            [
                 {
-                    "partner_id": payer.id,
-                    "company_id": job.company_id.id,
-                    "template_id": template.id,
-                    "pricelist_id": pricelist.id,
-                    "date_start": min(start, first_bill),
-                    "recurring_next_date": first_bill,
-                    "description": member.name if payer != member else False,
-                    "sale_subscription_line_ids": [Command.create({"product_id": plan.id}) for plan in template_plans],
+                    "member": member,
+                    "plans": plans,
+                    "first_bill": first_bill,
+                    "billing_start": billing_start,
+                    "payer": payer,
+                    "date_start": date_start,
                 }
-            )
-            # Starting it makes subscription_oca reset the next invoice date to
-            # today: set the first bill date again after.
-            subscription.write({"stage_id": in_progress.id})
-            subscription.write({"recurring_next_date": first_bill})
-            if billing_start and billing_start < first_bill:
+            ],
+        )
+
+    @api.model
+    def _subscribe_many(self, job, entries):
+        """_subscribe for many members at once: one create, one start, one
+        write of the first bill date per date. ``entries``: dicts with the
+        keys of _subscribe's arguments."""
+        today = fields.Date.context_today(self)
+        in_progress = self.env["sale.subscription.stage"].search([("type", "=", "in_progress")], limit=1)
+        vals_list, firsts, prorate = [], [], []
+        for entry in entries:
+            member, first_bill = entry["member"], entry["first_bill"]
+            payer = entry.get("payer") or member
+            start = entry.get("date_start") or entry.get("billing_start") or today
+            by_template = {}
+            for plan in entry["plans"]:
+                by_template.setdefault(plan.subscription_template_id, []).append(plan)
+            pricelist = payer.property_product_pricelist or self._default_pricelist(job)
+            for template, template_plans in by_template.items():
+                vals_list.append(
+                    {
+                        "partner_id": payer.id,
+                        "company_id": job.company_id.id,
+                        "template_id": template.id,
+                        "pricelist_id": pricelist.id,
+                        "date_start": min(start, first_bill),
+                        "recurring_next_date": first_bill,
+                        "description": member.name if payer != member else False,
+                        "sale_subscription_line_ids": [
+                            Command.create({"product_id": plan.id}) for plan in template_plans
+                        ],
+                    }
+                )
+                firsts.append(first_bill)
+                billing_start = entry.get("billing_start")
+                prorate.append(billing_start if billing_start and billing_start < first_bill else False)
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+        # The subscriptions are new: tracking their first changes says nothing.
+        subscriptions = self.env["sale.subscription"].with_context(**quiet).create(vals_list)
+        # Starting them makes subscription_oca reset the next invoice date to
+        # today: set the first bill dates again after, one write per date.
+        subscriptions.write({"stage_id": in_progress.id})
+        by_date = {}
+        for subscription, first_bill in zip(subscriptions, firsts, strict=True):
+            by_date.setdefault(first_bill, []).append(subscription.id)
+        for first_bill, ids in by_date.items():
+            subscriptions.browse(ids).write({"recurring_next_date": first_bill})
+        for subscription, billing_start, first_bill in zip(subscriptions, prorate, firsts, strict=True):
+            if billing_start:
                 self._prorated_invoice(subscription, billing_start, first_bill)
-            subscriptions |= subscription
         return subscriptions
 
     @api.model
@@ -234,19 +271,23 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
 
     @api.model
     def _set_custom_fields(self, job, member, row, custom):
-        if not member.member_company_id:
-            member.member_company_id = job.company_id
+        member.write(self._custom_values(job, row, custom, member))
+
+    @api.model
+    def _custom_values(self, job, row, custom, member=None):
+        """The values of a member's custom fields (properties) from the
+        row's unmapped columns, for a create or a write of ``member``."""
+        company = member.member_company_id if member and member.member_company_id else job.company_id
         definitions = {
-            definition["name"]: definition["type"]
-            for definition in member.member_company_id.sudo().member_properties_definition or []
+            definition["name"]: definition["type"] for definition in company.sudo().member_properties_definition or []
         }
-        values = dict(member.member_properties or {})
+        values = dict(member.member_properties or {}) if member else {}
         for header, name in custom.items():
             text = str(row.raw.get(header) or "").strip()
             if not text:
                 continue
             values[name] = float(text.replace(",", ".")) if definitions.get(name) == "float" else text
-        member.member_properties = values
+        return {"member_company_id": company.id, "member_properties": values}
 
     # ------------------------------------------------------------
     # Emails and dropdowns

@@ -102,12 +102,12 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         all_plans = self._choices_plans(job.company_id)
         countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
         teams = self._find_teams(job, {row.values["company"] for row in rows if row.values["company"]})
-        file_names = self._file_member_names(job)
         payer_names = {row.values["paid_by"] for row in rows if row.values["paid_by"]}
+        file_names = self._file_member_names(job, payer_names)
         job_members = self._job_members(job, {row.values["name"] for row in rows} | payer_names)
         odoo_members = self._existing_members(job, payer_names)
         custom = self._custom_columns(job, rows)
-        results, created = {}, []
+        results, valid = {}, []
 
         for row in rows:
             problems, plan_name = [], row.values["plan_name"]
@@ -151,30 +151,38 @@ class CrmBulkImportTypeMember(models.AbstractModel):
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue
-            member = self._member(job, row, teams, countries, job_members)
-            if custom:
-                self._set_custom_fields(job, member, row, custom)
-            created.append((row, member, plan))
+            valid.append((row, plan))
 
-        for row, member, plan in created:
+        members = self._members(job, [row for row, _plan in valid], teams, countries, job_members)
+        if custom:
+            for (row, _plan), member in zip(valid, members, strict=True):
+                self._set_custom_fields(job, member, row, custom)
+
+        entries = []
+        for (row, plan), member in zip(valid, members, strict=True):
             payer = (
                 self._payer(job, row.values["paid_by"], file_names, job_members, odoo_members)
                 if row.values["paid_by"]
                 else member
             )
             start, first_bill = row.values["start_date"], row.values["next_invoice_date"]
-            self._subscribe(
-                job,
-                member,
-                [plan],
-                first_bill,
-                payer=payer,
-                date_start=start,
-                billing_start=start if job.prorate_at_start and start < first_bill else False,
+            entries.append(
+                {
+                    "member": member,
+                    "plans": [plan],
+                    "first_bill": first_bill,
+                    "payer": payer,
+                    "date_start": start,
+                    "billing_start": start if job.prorate_at_start and start < first_bill else False,
+                }
             )
-            if job.send_portal_invitations:
-                self._invite(member)
-            warnings = self._company_warnings(row, teams)
+        self._subscribe_many(job, entries)
+        if job.send_portal_invitations:
+            self._invite(self.env["res.partner"].union(*members))
+        close_companies = self._close_companies(teams)
+        for (row, plan), entry in zip(valid, entries, strict=True):
+            member, payer = entry["member"], entry["payer"]
+            warnings = self._company_warnings(row, close_companies)
             results[row.line.id] = Result(
                 "created",
                 "\n".join(
@@ -183,8 +191,8 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                             "%(member)s: %(plan)s from %(start)s, next invoice %(next)s%(payer)s.",
                             member=member.name,
                             plan=plan.name,
-                            start=start,
-                            next=first_bill,
+                            start=entry["date_start"],
+                            next=entry["first_bill"],
                             payer=self.env._(", paid by %(name)s", name=payer.name) if payer != member else "",
                         )
                     ]
@@ -200,15 +208,18 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _file_member_names(self, job):
-        """Every Name of the job's file, whatever the chunk: Paid By may name a
-        row further down."""
+    def _file_member_names(self, job, names):
+        """The names among ``names`` that are the Name of a row of the job's
+        file, whatever the chunk: Paid By may name a row further down."""
+        if not names:
+            return set()
         header = self._header(job, "name")
-        self.env["crm.bulk.import.job.line"].flush_model(["values", "job_id"])
         self.env.cr.execute(
-            "SELECT DISTINCT values->>%s FROM crm_bulk_import_job_line WHERE job_id = %s", [header, job.id]
+            """SELECT DISTINCT values->>%s FROM crm_bulk_import_job_line
+                WHERE job_id = %s AND values->>%s = ANY(%s)""",
+            [header, job.id, header, list(names)],
         )
-        return {name.strip() for (name,) in self.env.cr.fetchall() if name and name.strip()}
+        return {name for (name,) in self.env.cr.fetchall()}
 
     @api.model
     def _existing_members(self, job, names):
@@ -239,36 +250,58 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return found
 
     @api.model
-    def _member(self, job, row, teams, countries, job_members):
-        values = {key: row.values[key] for key in ("email", "phone", "street", "city", "zip") if row.values[key]}
-        if row.values["country"]:
-            values["country_id"] = countries[row.values["country"].lower()].id
-        company = row.values["company"]
-        if company:
-            if company not in teams:
-                teams[company] = self.env["res.partner"].create(
-                    {
-                        "name": company,
-                        "is_company": True,
-                        "company_id": job.company_id.id,
-                        "bulk_import_job_id": job.id,
-                    }
-                )
-                job_members.setdefault(company, teams[company])
-            values["parent_id"] = teams[company].id
-        member = job_members.get(row.values["name"])
-        if member:
-            member.write(values)
-            return member
-        member = job_members[row.values["name"]] = self.env["res.partner"].create(
-            {
-                **values,
-                "name": row.values["name"],
-                "company_id": job.company_id.id,
-                "bulk_import_job_id": job.id,
-            }
+    def _members(self, job, rows, teams, countries, job_members):
+        """The member of each row, in order: the teams (companies) the rows
+        name are created first, in one batch, then the members in one batch;
+        a name this job created already (as a payer, or on an earlier row) is
+        completed instead."""
+        Partner = self.env["res.partner"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
-        return member
+        new_teams = list(dict.fromkeys(row.values["company"] for row in rows if row.values["company"]))
+        new_teams = [name for name in new_teams if name not in teams]
+        created = Partner.create(
+            [
+                {"name": name, "is_company": True, "company_id": job.company_id.id, "bulk_import_job_id": job.id}
+                for name in new_teams
+            ]
+        )
+        for name, team in zip(new_teams, created, strict=True):
+            teams[name] = team
+            job_members.setdefault(name, team)
+
+        values_list, to_create, later = [], {}, []
+        for index, row in enumerate(rows):
+            values = {key: row.values[key] for key in ("email", "phone", "street", "city", "zip") if row.values[key]}
+            if row.values["country"]:
+                values["country_id"] = countries[row.values["country"].lower()].id
+            if row.values["company"]:
+                values["parent_id"] = teams[row.values["company"]].id
+            values_list.append(values)
+            name = row.values["name"]
+            if name in job_members or name in to_create:
+                later.append(index)
+            else:
+                to_create[name] = index
+        created = Partner.create(
+            [
+                {
+                    **values_list[index],
+                    "name": name,
+                    "company_id": job.company_id.id,
+                    "bulk_import_job_id": job.id,
+                }
+                for name, index in to_create.items()
+            ]
+        )
+        members = [None] * len(rows)
+        for (name, index), member in zip(to_create.items(), created, strict=True):
+            members[index] = job_members[name] = member
+        for index in later:
+            member = job_members[rows[index].values["name"]]
+            member.write(values_list[index])
+            members[index] = member
+        return members
 
     @api.model
     def _payer(self, job, name, file_names, job_members, odoo_members):
@@ -286,19 +319,34 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return payer
 
     @api.model
-    def _company_warnings(self, row, teams):
-        """The same company written two ways is two companies (seed 002):
-        near-identical spellings get a warning."""
+    def _close_companies(self, teams):
+        """{company name: the other names that look like it} among ``teams``:
+        the same company written two ways is two companies (seed 002). Names
+        whose lengths differ too much cannot be 90% alike and are not
+        compared."""
+        close = {}
+        by_key = {}
+        for name in teams:
+            by_key.setdefault(normalize_header(name), []).append(name)
+        for same in by_key.values():
+            for name in same:
+                close[name] = [other for other in same if other != name]
+        names = sorted(teams, key=len)
+        for index, name in enumerate(names):
+            lower = name.lower()
+            for other in names[index + 1 :]:
+                if 2 * len(name) < 0.9 * (len(name) + len(other)):
+                    break  # sorted by length: the next ones are longer still
+                if other not in close[name] and difflib.SequenceMatcher(None, lower, other.lower()).ratio() >= 0.9:
+                    close[name].append(other)
+                    close[other].append(name)
+        return close
+
+    @api.model
+    def _company_warnings(self, row, close_companies):
         company = row.values["company"]
         if not company:
             return []
-        others = [name for name in teams if name != company]
-        close = [
-            name
-            for name in others
-            if normalize_header(name) == normalize_header(company)
-            or difflib.SequenceMatcher(None, name.lower(), company.lower()).ratio() >= 0.9
-        ]
         return [
             self.env._(
                 'Warning, row %(row)s: the company "%(company)s" looks like "%(other)s": they are two '
@@ -307,7 +355,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 company=company,
                 other=other,
             )
-            for other in close
+            for other in close_companies.get(company, [])
         ]
 
     @api.model

@@ -101,7 +101,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         teams = self._find_teams(job, {self._team_name(row) for row in rows})
         custom = self._custom_columns(job, rows)
 
-        results = {}
+        results, valid = {}, []
         for row in rows:
             email = row.values["email"]
             lead, contact = leads.get(email), contacts.get(email)
@@ -149,41 +149,73 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue
+            valid.append((row, lead, contact))
 
-            team_name = self._team_name(row)
-            team = teams.get(team_name)
-            new_team = not team
-            member = self._member_for(job, row, lead, contact, countries)
-            if new_team:
-                # "it will assign the team admin to the FIRST person in the
-                # spreadsheet": the row that creates the team.
-                team = teams[team_name] = self._create_team(job, team_name, member)
-            member.write(
+        # Members: the contacts promoted in place, the others created at once.
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+        members = [None] * len(valid)
+        to_create = []
+        for index, (row, lead, contact) in enumerate(valid):
+            values = self._member_values(job, row, lead, contact, countries)
+            values["room_permission_group_ids"] = [
+                fields.Command.link(groups[name.lower()].id) for name in row.values["room_permissions"]
+            ]
+            if contact:
+                contact.write(values)
+                members[index] = contact
+            else:
+                to_create.append((index, values))
+        created = self.env["res.partner"].with_context(**quiet).create([values for _index, values in to_create])
+        for (index, _values), member in zip(to_create, created, strict=True):
+            members[index] = member
+
+        # Teams: "it will assign the team admin to the FIRST person in the
+        # spreadsheet": the first row of a team that does not exist yet.
+        team_names = [self._team_name(row) for row, _lead, _contact in valid]
+        new_teams = {}
+        for name, member in zip(team_names, members, strict=True):
+            if name not in teams:
+                new_teams.setdefault(name, member)
+        for name, team in zip(new_teams, self._create_teams(job, list(new_teams.items())), strict=True):
+            teams[name] = team
+        by_team = {}
+        for name, member in zip(team_names, members, strict=True):
+            by_team.setdefault(name, []).append(member.id)
+        for name, ids in by_team.items():
+            self.env["res.partner"].with_context(**quiet).browse(ids).write({"parent_id": teams[name].id})
+        if custom:
+            for (row, _lead, _contact), member in zip(valid, members, strict=True):
+                self._set_custom_fields(job, member, row, custom)
+
+        entries = []
+        for (row, _lead, _contact), member, name in zip(valid, members, team_names, strict=True):
+            start = row.values["billing_start_date"]
+            first_bill = self._first_bill_date(job, start or today, row.values["monthly_bill_date"], name in new_teams)
+            entries.append(
                 {
-                    "parent_id": team.id,
-                    "room_permission_group_ids": [
-                        fields.Command.link(groups[name.lower()].id) for name in row.values["room_permissions"]
-                    ],
+                    "member": member,
+                    "plans": [plans[plan.lower()] for plan in row.values["plans"]],
+                    "first_bill": first_bill,
+                    "billing_start": start,
                 }
             )
-            if custom:
-                self._set_custom_fields(job, member, row, custom)
-            first_bill = self._first_bill_date(job, start or today, bill_day, new_team)
-            plans_of_row = [plans[name.lower()] for name in row.values["plans"]]
-            self._subscribe(job, member, plans_of_row, first_bill, billing_start=start)
-            if lead:
-                self._close_lead(job, lead, member)
-            if job.send_onboarding_email:
-                self._send_onboarding(member)
+        self._subscribe_many(job, entries)
+        promoted = zip(valid, members, strict=True)
+        self._close_leads(job, [(lead, member) for (_row, lead, _contact), member in promoted if lead])
+        if job.send_onboarding_email:
+            self._send_onboarding(self.env["res.partner"].union(*members))
+
+        for (row, _lead, contact), member, name, entry in zip(valid, members, team_names, entries, strict=True):
+            start = row.values["billing_start_date"]
             results[row.line.id] = Result(
                 "created" if not contact else "updated",
                 self.env._(
                     "%(member)s promoted to member of %(team)s%(new)s: %(plans)s, first bill on %(date)s.",
                     member=member.name,
-                    team=team.name,
-                    new=self.env._(" (new team)") if new_team else "",
+                    team=teams[name].name,
+                    new=self.env._(" (new team)") if name in new_teams else "",
                     plans=", ".join(row.values["plans"]),
-                    date=first_bill,
+                    date=entry["first_bill"],
                 )
                 + (self.env._(" Prorated invoice from %(date)s.", date=start) if start else ""),
                 "res.partner",
@@ -237,8 +269,9 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         return self.env._("%(name)s's team", name=person or row.values["email"])
 
     @api.model
-    def _member_for(self, job, row, lead, contact, countries):
-        """The contact promoted in place, or a new contact from the row."""
+    def _member_values(self, job, row, lead, contact, countries):
+        """What to write on the contact promoted in place, or to create the
+        new member with."""
         values = {
             key: row.values[key] for key in ("phone", "function", "street", "city", "zip", "website") if row.values[key]
         }
@@ -248,10 +281,9 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         if contact:
             if name:
                 values["name"] = name
-            contact.write(values)
             if not contact.company_id:
-                contact.company_id = job.company_id
-            return contact
+                values["company_id"] = job.company_id.id
+            return values
         values.update(
             name=name or (lead.contact_name if lead else False) or row.values["email"],
             email=row.values["email"],
@@ -262,20 +294,47 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             values.setdefault("phone", lead.phone)
             values.setdefault("street", lead.street)
             values.setdefault("city", lead.city)
-        return self.env["res.partner"].create(values)
+        return values
 
     @api.model
-    def _close_lead(self, job, lead, member):
-        """Promoted leads leave the pipeline: won, archived, linked."""
-        lead.write({"partner_id": member.id})
-        lead.action_set_won()
-        lead.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "Promoted to member %(member)s by import %(job)s.",
-                member=member.name,
-                job=job.name,
-            )
+    def _set_won(self, leads):
+        """crm's action_set_won, whose loop searches the won stages of the
+        whole batch's teams once per lead: the same stages, searched once."""
+        won_stages = leads._stage_find(domain=[("is_won", "=", True)], limit=None)
+        by_stage = {}
+        for lead in leads:
+            stage = next((stage for stage in won_stages if stage.sequence > lead.stage_id.sequence), None)
+            if not stage:
+                stage = next(
+                    (stage for stage in reversed(won_stages) if stage.sequence <= lead.stage_id.sequence), won_stages
+                )
+            by_stage[stage] = by_stage.get(stage, leads.browse()) | lead
+        for stage, group in by_stage.items():
+            group.write({"stage_id": stage.id, "probability": 100})
+
+    @api.model
+    def _close_leads(self, job, pairs):
+        """Promoted leads leave the pipeline: won, archived, linked to their
+        member, with a note."""
+        if not pairs:
+            return
+        # One note per lead says what happened; Odoo's field tracking (a
+        # message per lead and change) would double it at a high cost.
+        member_of = {lead.id: member for lead, member in pairs}
+        leads = self.env["crm.lead"].with_context(tracking_disable=True).browse(list(member_of))
+        for lead in leads:
+            lead.write({"partner_id": member_of[lead.id].id})
+        self._set_won(leads)
+        leads._message_log_batch(
+            bodies={
+                lead_id: Markup("<p>%s</p>")
+                % self.env._(
+                    "Promoted to member %(member)s by import %(job)s.",
+                    member=member.name,
+                    job=job.name,
+                )
+                for lead_id, member in member_of.items()
+            }
         )
         # Archived as won, not lost: Odoo reads an archived lead at 0% as lost.
-        lead.write({"active": False, "probability": 100})
+        leads.write({"active": False, "probability": 100})
