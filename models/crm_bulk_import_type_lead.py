@@ -135,6 +135,9 @@ class CrmBulkImportTypeLead(models.AbstractModel):
             if problems:
                 results[row.line.id] = Result("error", "\n".join(problems))
                 continue
+            if dry_run:
+                to_create.append((row, None))
+                continue
             vals = {key: row.values[key] for key in form_fields if row.values[key] not in (False, "")}
             vals.update(constant, registered_partner_id=partner.id, registered_agent_id=agent.id)
             to_create.append((row, vals))
