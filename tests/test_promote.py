@@ -105,6 +105,32 @@ class TestPromote(BulkImportCase):
         self.assertEqual(self.member("kim@example.com").subscription_ids.recurring_next_date, date(2025, 6, 1))
 
     @freeze_time("2025-05-15")
+    def test_every_member_of_a_new_team_bills_next_month(self):
+        """Seed 000: "If the team doesn't already exist, these plans will be
+        set up to bill on [the Default Billing Day] of the next month": every
+        row of the new team, not only the one that creates it."""
+        self.env.company.default_billing_day = 20
+        self.env["res.partner"].create({"name": "Old Team", "is_company": True})
+        job = self.promote(
+            [
+                ["john@example.com", "John", "Roe", "New Team", "Coworking Plan", "", ""],
+                ["jane@example.com", "Jane", "Doe", "New Team", "Coworking Plan", "", ""],
+                ["kim@example.com", "Kim", "Lee", "Old Team", "Coworking Plan", "", ""],
+            ]
+        )
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        next_dates = [
+            self.member(email).subscription_ids.recurring_next_date
+            for email in (
+                "john@example.com",
+                "jane@example.com",
+                "kim@example.com",
+            )
+        ]
+        # The existing team's member: the next 20th, this month.
+        self.assertEqual(next_dates, [date(2025, 6, 20), date(2025, 6, 20), date(2025, 5, 20)])
+
+    @freeze_time("2025-05-15")
     def test_existing_team_is_joined_by_exact_name(self):
         acme = self.env["res.partner"].create({"name": "Acme", "is_company": True})
         self.promote([["jane@example.com", "Jane", "Doe", "Acme", "Coworking Plan", "", ""]])
