@@ -106,6 +106,7 @@ def vacuum(env):
     updates leave dead versions that slow every later query. Counted in the
     measured time."""
     import psycopg2  # noqa: PLC0415
+
     from odoo.tools import config  # noqa: PLC0415
 
     connection = psycopg2.connect(
