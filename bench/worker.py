@@ -140,17 +140,30 @@ def data_rows(content):
     return content.decode().count("\n") - 1
 
 
-def lead_module(env, content, _args):
-    job = new_job(env, content, "lead", "bench-leads.csv")
+def import_file(env, content, import_type, name):
+    """Upload and import, as a user does, until the job is finished (the
+    background runner included)."""
+    job = new_job(env, content, import_type, name)
     job.action_import()
     env.cr.commit()
+    run_background(env, job)
     return data_rows(content), {"job": job.id}
 
 
-def lead_module_check(env, content, result, checks):
+def check_job_done(env, content, result, checks):
     job = env["crm.bulk.import.job"].browse(result["job"])
-    rows = data_rows(content)
     check(checks, "job state", "done", job.state)
+    check(checks, "rows created", data_rows(content), job.count_created)
+    return job
+
+
+def lead_module(env, content, _args):
+    return import_file(env, content, "lead", "bench-leads.csv")
+
+
+def lead_module_check(env, content, result, checks):
+    job = check_job_done(env, content, result, checks)
+    rows = data_rows(content)
     check(checks, "leads created", rows, env["crm.lead"].search_count([("bulk_import_job_id", "=", job.id)]))
     sample_leads(env, content, [("bulk_import_job_id", "=", job.id)], checks, pending=True)
 
@@ -238,18 +251,12 @@ def dry_run_module_check(env, content, result, checks):
 
 
 def member_module(env, content, _args):
-    job = new_job(env, content, "member", "bench-members.csv")
-    job.action_import()
-    env.cr.commit()
-    run_background(env, job)
-    return data_rows(content), {"job": job.id}
+    return import_file(env, content, "member", "bench-members.csv")
 
 
 def member_module_check(env, content, result, checks):
-    job = env["crm.bulk.import.job"].browse(result["job"])
+    job = check_job_done(env, content, result, checks)
     rows = data_rows(content)
-    check(checks, "job state", "done", job.state)
-    check(checks, "rows created", rows, job.count_created)
     lines = content.decode().splitlines()
     for index in (1, len(lines) // 2, len(lines) - 1):
         name, plan, start, next_invoice, email = lines[index].split(",")[:5]
@@ -272,25 +279,15 @@ def member_module_check(env, content, result, checks):
 
 def promote_prepare(env, content, _args):
     """The leads a promotion file names, registered first (not measured)."""
-    job = new_job(env, content, "lead", "bench-promote-leads.csv")
-    job.action_import()
-    env.cr.commit()
-    return data_rows(content), {"job": job.id}
+    return import_file(env, content, "lead", "bench-promote-leads.csv")
 
 
 def promote_module(env, content, _args):
-    job = new_job(env, content, "promote", "bench-promote.csv")
-    job.action_import()
-    env.cr.commit()
-    run_background(env, job)
-    return data_rows(content), {"job": job.id}
+    return import_file(env, content, "promote", "bench-promote.csv")
 
 
 def promote_module_check(env, content, result, checks):
-    job = env["crm.bulk.import.job"].browse(result["job"])
-    rows = data_rows(content)
-    check(checks, "job state", "done", job.state)
-    check(checks, "rows created", rows, job.count_created)
+    check_job_done(env, content, result, checks)
     lines = content.decode().splitlines()
     for index in (1, len(lines) // 2, len(lines) - 1):
         email, first, last, team, _phone, _city, plan, day = lines[index].split(",")

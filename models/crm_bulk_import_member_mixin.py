@@ -105,30 +105,15 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         return next_bill_date(start, default)
 
     @api.model
-    def _subscribe(self, job, member, plans, first_bill, *, billing_start=False, payer=None, date_start=False):
-        """One running subscription per recurrence (plans sharing a
-        subscription template share a subscription), billed to ``payer`` (the
-        member by default) from ``first_bill``; with a Billing Start Date, a
-        prorated invoice for the days until the first bill."""
-        return self._subscribe_many(
-            job,
-            [
-                {
-                    "member": member,
-                    "plans": plans,
-                    "first_bill": first_bill,
-                    "billing_start": billing_start,
-                    "payer": payer,
-                    "date_start": date_start,
-                }
-            ],
-        )
-
-    @api.model
     def _subscribe_many(self, job, entries):
-        """_subscribe for many members at once: one create, one start, one
-        write of the first bill date per date. ``entries``: dicts with the
-        keys of _subscribe's arguments."""
+        """One running subscription per member and recurrence (plans sharing
+        a subscription template share a subscription), billed to the payer
+        (the member by default) from the first bill date; with a Billing Start
+        Date, a prorated invoice for the days until the first bill. For many
+        members at once: one create, one start, one write per first bill date.
+
+        :param entries: dicts with member, plans, first_bill and optionally
+            payer, date_start, billing_start."""
         today = fields.Date.context_today(self)
         in_progress = self.env["sale.subscription.stage"].search([("type", "=", "in_progress")], limit=1)
         vals_list, firsts, prorate = [], [], []
