@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
+import io
 import json
 import logging
 import threading
@@ -362,13 +362,33 @@ class CrmBulkImportJob(models.Model):
 
     def _read_table(self):
         self.ensure_one()
-        if not self.file:
-            raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
         max_rows = int(self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.max_rows", 0)) or None
         try:
-            return open_table(base64.b64decode(self.file), self.file_name or "", max_rows=max_rows)
+            return open_table(self._open_file(), self.file_name or "", max_rows=max_rows)
         except ReadError as error:
             raise UserError(str(error)) from None
+
+    def _open_file(self):
+        """The uploaded file as a binary stream: opened from the filestore,
+        not loaded whole (as base64, then bytes) the way reading ``file`` is."""
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", self.id)], limit=1)
+        )
+        if not attachment.file_size:
+            raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
+        if attachment.store_fname:
+            try:
+                return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115 - the reader closes it
+            except OSError:
+                _logger.warning("%s: file %s missing from the filestore", self.name, attachment.store_fname)
+                raise UserError(
+                    self.env._(
+                        "The file of %(job)s is missing from the server's file store: upload it again.", job=self.name
+                    )
+                ) from None
+        return io.BytesIO(attachment.raw or b"")
 
     def _stage_lines(self, check=None):
         """Read the file once and store one pending line per data row, with its

@@ -6,6 +6,7 @@ without a database. Every problem with the file as a whole raises ReadError
 with a message meant for the user.
 """
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -20,6 +21,9 @@ _lt = LazyTranslate("crm_bulk_import")
 DELIMITERS = (",", ";", "\t", "|")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# How much of the file is read to tell its kind, encoding and delimiter.
+HEAD_SIZE = 65536
+DECODE_CHUNK = 1 << 20
 # Characters a text file never holds; their presence means a binary file or a
 # wrong guess of the encoding.
 CONTROL_CHARS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
@@ -76,16 +80,36 @@ def read_table(data, file_name="", max_rows=None, sheet_name=None):
 
 def open_table(data, file_name="", max_rows=None, sheet_name=None):
     """Like read_table, but ``rows`` is an iterator that reads the file as
-    it is consumed, so that a big file is never held whole as Python rows.
+    it is consumed, so that a big file is never held whole, neither as bytes
+    nor as Python rows. ``data`` is the file's bytes or a binary file object
+    open at its start (seekable), which the iterator closes when done.
     Problems of the header raise here, problems of the rows (values under no
     header, too many rows, no row at all) when the iterator reaches them."""
-    if not data or not data.strip():
-        raise ReadError(_lt("The file is empty."))
-    if data.startswith(OLE_MAGIC):
-        raise ReadError(_lt("XLS (Excel 97-2003) files are not supported: save the file as XLSX or CSV."))
-    if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data, file_name, sheet_name, max_rows)
-    return _read_csv(data, file_name, max_rows)
+    stream = io.BytesIO(data or b"") if isinstance(data, (bytes, bytearray)) else data
+    try:
+        head = stream.read(HEAD_SIZE)
+        if _blank(stream, head):
+            raise ReadError(_lt("The file is empty."))
+        if head.startswith(OLE_MAGIC):
+            raise ReadError(_lt("XLS (Excel 97-2003) files are not supported: save the file as XLSX or CSV."))
+        stream.seek(0)
+        if head.startswith(ZIP_MAGIC):
+            return _read_xlsx(stream, file_name, sheet_name, max_rows)
+        return _read_csv(stream, head, file_name, max_rows)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _blank(stream, head):
+    """Whether the file holds nothing but white space (read on from ``head``
+    only while it is blank)."""
+    chunk = head
+    while chunk:
+        if chunk.strip():
+            return False
+        chunk = stream.read(HEAD_SIZE)
+    return True
 
 
 # ------------------------------------------------------------
@@ -93,30 +117,26 @@ def open_table(data, file_name="", max_rows=None, sheet_name=None):
 # ------------------------------------------------------------
 
 
-def _decode(data, file_name):
-    """Decode with the first encoding that fits: BOMs first, then UTF-16
-    without BOM (every other byte NUL), UTF-8, and Windows-1252 last."""
+def _encoding(stream, head, file_name):
+    """The first encoding that decodes the whole file: BOMs first, then
+    UTF-16 without BOM (every other byte NUL), UTF-8, and Windows-1252 last.
+    The file is decoded chunk by chunk, never held whole."""
     candidates = []
-    if data.startswith(b"\xef\xbb\xbf"):
+    if head.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
-        sample = data[:2000]
+        sample = head[:2000]
         if len(sample) > 3 and sample[1::2].count(0) > len(sample) // 4:
             candidates = ["utf-16-le"]
         elif len(sample) > 3 and sample[0::2].count(0) > len(sample) // 4:
             candidates = ["utf-16-be"]
         candidates += ["utf-8", "cp1252"]
     for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if CONTROL_CHARS.intersection(text[:100000]):
-            continue
-        return text, "utf-16" if encoding.startswith("utf-16") else encoding
-    if b"\x00" in data[:2000]:
+        if _decodes(stream, encoding):
+            return encoding
+    if b"\x00" in head[:2000]:
         raise ReadError(
             _lt(
                 "%(name)s is not a CSV or XLSX file. %(accepted)s", name=file_name or _lt("The file"), accepted=ACCEPTED
@@ -125,12 +145,34 @@ def _decode(data, file_name):
     raise ReadError(_lt("The file's encoding could not be recognised. Save it as CSV UTF-8 and upload it again."))
 
 
-def _sniff_delimiter(text):
+def _decodes(stream, encoding):
+    """Whether the whole stream decodes with ``encoding`` and its first
+    100,000 characters hold no control character a text never has."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    checked = 0
+    try:
+        while True:
+            chunk = stream.read(DECODE_CHUNK)
+            text = decoder.decode(chunk, final=not chunk)
+            if checked < 100000:
+                if CONTROL_CHARS.intersection(text[: 100000 - checked]):
+                    return False
+                checked += len(text)
+            if not chunk:
+                return True
+    except UnicodeDecodeError:
+        return False
+    finally:
+        stream.seek(0)
+
+
+def _sniff_delimiter(head, complete=True):
     """The delimiter that splits the first lines into the most columns, the
-    same number on each line; a one-column file reads with a comma."""
-    head = text[:65536]  # not the whole file: splitting 100,000 lines costs memory
+    same number on each line; a one-column file reads with a comma. ``head``
+    is the start of the text (the whole text when ``complete``)."""
     lines = head.splitlines()
-    if len(head) < len(text) and len(lines) > 1:
+    if not complete and len(lines) > 1:
         lines.pop()  # cut at the sample's end
     sample = "\n".join(lines[:50])
     best, best_score = ",", (0, 0)
@@ -145,26 +187,32 @@ def _sniff_delimiter(text):
     return best
 
 
-def _read_csv(data, file_name, max_rows=None):
-    text, encoding = _decode(data, file_name)
-    if text.lstrip().startswith("%PDF"):
+def _read_csv(stream, head, file_name, max_rows=None):
+    encoding = _encoding(stream, head, file_name)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    start = text.read(HEAD_SIZE)  # not the whole file: its first lines tell the delimiter
+    complete = not text.read(1)
+    text.seek(0)
+    if start.lstrip().lstrip("\ufeff").lstrip().startswith("%PDF"):
         raise ReadError(
             _lt(
                 "%(name)s is not a CSV or XLSX file. %(accepted)s", name=file_name or _lt("The file"), accepted=ACCEPTED
             )
         )
-    text = text.lstrip("\ufeff")
-    delimiter = _sniff_delimiter(text)
+    delimiter = _sniff_delimiter(start.lstrip("\ufeff"), complete)
 
     def numbered():
         # Row numbers as a spreadsheet shows them: a quoted cell with line
         # breaks is still one row.
         try:
-            for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter), 1):
                 yield number, _clean_record(record)
         except csv.Error as error:
             raise ReadError(_lt("The CSV file could not be read: %(error)s", error=error)) from None
+        finally:
+            text.close()
 
+    encoding = "utf-16" if encoding.startswith("utf-16") else encoding
     return _table(numbered(), "csv", max_rows, encoding=encoding, delimiter=delimiter)
 
 
@@ -173,11 +221,11 @@ def _read_csv(data, file_name, max_rows=None):
 # ------------------------------------------------------------
 
 
-def _read_xlsx(data, file_name, sheet_name=None, max_rows=None):
+def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None):
     import openpyxl  # an Odoo requirement; imported here to keep CSV reads light
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(stream) as archive:
             if "xl/workbook.xml" not in archive.namelist():
                 raise ReadError(
                     _lt(
@@ -189,7 +237,8 @@ def _read_xlsx(data, file_name, sheet_name=None, max_rows=None):
     except zipfile.BadZipFile as error:
         raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        stream.seek(0)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
         raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
     if sheet_name and sheet_name not in book.sheetnames:
@@ -209,6 +258,7 @@ def _read_xlsx(data, file_name, sheet_name=None, max_rows=None):
             ) from None
         finally:
             book.close()
+            stream.close()
 
     return _table(numbered(), "xlsx", max_rows, sheet_name=sheet.title)
 

@@ -5,7 +5,7 @@ import io
 import unittest
 import zipfile
 
-from odoo.addons.crm_bulk_import.readers import ReadError, normalize_header, read_table
+from odoo.addons.crm_bulk_import.readers import ReadError, normalize_header, open_table, read_table
 
 from .common import DATA
 
@@ -81,6 +81,30 @@ class TestReaders(unittest.TestCase):
         table = read_table(b"a,b\r\n'=1+2,'@SUM\r\n")
         self.assertEqual(table.rows, [(2, ["=1+2", "@SUM"])])
 
+    def test_stream_reads_like_bytes_and_is_closed(self):
+        """A job reads its file from the filestore as a stream: the same
+        table as from bytes, CSV and XLSX, and the file closed at the end."""
+        for name in ("assignment_utf8_bom.csv", "assignment_utf16.csv", "assignment.xlsx"):
+            with self.subTest(name=name):
+                stream = (DATA / name).open("rb")
+                table = open_table(stream, name)
+                rows = list(table.rows)
+                self.assertEqual((table.headers, rows), (read(name).headers, read(name).rows))
+                self.assertTrue(stream.closed)
+
+    def test_encoding_is_checked_past_the_first_bytes(self):
+        """The encoding is checked on the whole file, read chunk by chunk: a
+        Windows-1252 "é" after 2 MB of plain ASCII is not a UTF-8 error."""
+        filler = "".join(f"CUST-{index:07d},a{index}@example.com,Plain\r\n" for index in range(60000))
+        content = (
+            "External Id,Account manager email,Workflow name\r\n" + filler + "CUST-X,x@example.com,Intégration\r\n"
+        )
+        self.assertGreater(len(content), 2 * 1024 * 1024)
+        table = open_table(io.BytesIO(content.encode("cp1252")))
+        rows = list(table.rows)
+        self.assertEqual(table.encoding, "cp1252")
+        self.assertEqual(rows[-1], (60002, ["CUST-X", "x@example.com", "Intégration"]))
+
     def test_normalize_header(self):
         self.assertEqual(normalize_header("Account manager E-mail*"), "accountmanageremail")
         self.assertEqual(normalize_header("Date de début"), "datededebut")
@@ -131,3 +155,9 @@ class TestReaderErrors(unittest.TestCase):
         with self.assertRaises(ReadError) as caught:
             read_table(b"a\r\n1\r\n2\r\n3\r\n", max_rows=2)
         self.assertIn("more than 2 rows", str(caught.exception))
+
+    def test_error_closes_the_stream(self):
+        stream = io.BytesIO(b"a,a\r\n1,2\r\n")
+        with self.assertRaises(ReadError):
+            open_table(stream)
+        self.assertTrue(stream.closed)
