@@ -11,10 +11,9 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.crm_bulk_import_job import MIMETYPES
+from ..readers import MB
 
 LEADS_PER_PAGE = 40
-# A portal upload larger than this is refused before it is read.
-MAX_PORTAL_UPLOAD = 5 * 1024 * 1024
 
 
 class CrmBulkImportPortal(CustomerPortal):
@@ -61,7 +60,12 @@ class CrmBulkImportPortal(CustomerPortal):
     def portal_leads_import(self, **post):
         partner = self._registration_partner()
         values = self._prepare_portal_layout_values()
-        values.update(page_name="registered_leads_import", form_fields=self._form_columns())
+        max_bytes = request.env["crm.bulk.import.job"].sudo()._limits()["portal_max_bytes"]
+        values.update(
+            page_name="registered_leads_import",
+            form_fields=self._form_columns(),
+            max_upload_mb=max_bytes // MB if max_bytes else 0,
+        )
         if request.httprequest.method == "POST":
             values.update(self._import_upload(partner, request.httprequest.files.get("file")))
         return request.render("crm_bulk_import.portal_leads_import", values)
@@ -99,9 +103,16 @@ class CrmBulkImportPortal(CustomerPortal):
         """
         if not upload or not upload.filename:
             return {"file_error": request.env._("Choose a CSV or XLSX file to upload.")}
-        content = upload.read(MAX_PORTAL_UPLOAD + 1)
-        if len(content) > MAX_PORTAL_UPLOAD:
-            return {"file_error": request.env._("The file is larger than 5 MB: split it and upload the parts.")}
+        # A file over the limit is refused before it is read (werkzeug keeps
+        # the upload in a temporary file).
+        upload.stream.seek(0, 2)
+        size = upload.stream.tell()
+        upload.stream.seek(0)
+        try:
+            request.env["crm.bulk.import.job"].sudo()._check_file_size(size, upload.filename, portal=True)
+        except UserError as error:
+            return {"file_error": str(error)}
+        content = upload.read()
         # sudo: portal users cannot create jobs through the ORM; the job is
         # bound to their own partner, which limits what the file can name.
         job = (

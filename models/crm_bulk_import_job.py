@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
-from ..readers import ReadError, open_table
+from ..readers import MAX_UNZIPPED, MB, ReadError, open_table
 from ..writers import write_csv, write_xlsx
 from .crm_bulk_import_type import Result, StagedLine
 
@@ -39,6 +39,12 @@ DRY_RUN_STATUS = {"created": "would_create", "updated": "would_update"}
 
 # Defaults of the system parameters that tune the background runs.
 DEFAULT_BACKGROUND_THRESHOLD = 1000
+# Limits of an uploaded file (Settings > CRM > Bulk Import; 0 = no limit).
+DEFAULT_MAX_ROWS = 500000
+DEFAULT_MAX_FILE_MB = 50
+DEFAULT_PORTAL_MAX_FILE_MB = 5
+# An XLSX file may expand to this many times the maximum file size.
+UNZIPPED_FACTOR = 10
 DEFAULT_CHUNK_SIZE = 200
 # Rows written to the lines table per INSERT / UPDATE statement.
 SQL_BATCH = 5000
@@ -362,11 +368,47 @@ class CrmBulkImportJob(models.Model):
 
     def _read_table(self):
         self.ensure_one()
-        max_rows = int(self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.max_rows", 0)) or None
+        limits = self._limits()
         try:
-            return open_table(self._open_file(), self.file_name or "", max_rows=max_rows)
+            return open_table(
+                self._open_file(),
+                self.file_name or "",
+                max_rows=limits["max_rows"],
+                max_unzipped=limits["max_unzipped"],
+            )
         except ReadError as error:
             raise UserError(str(error)) from None
+
+    @api.model
+    def _limits(self):
+        """The file limits in force: max_rows, max_bytes, portal_max_bytes,
+        max_unzipped (None: no limit)."""
+        param = self.env["ir.config_parameter"].sudo().get_param
+        max_rows = int(param("crm_bulk_import.max_rows", DEFAULT_MAX_ROWS) or 0) or None
+        max_mb = int(param("crm_bulk_import.max_file_mb", DEFAULT_MAX_FILE_MB) or 0)
+        portal_mb = int(param("crm_bulk_import.portal_max_file_mb", DEFAULT_PORTAL_MAX_FILE_MB) or 0)
+        return {
+            "max_rows": max_rows,
+            "max_bytes": max_mb * MB or None,
+            "portal_max_bytes": portal_mb * MB or None,
+            "max_unzipped": max_mb * MB * UNZIPPED_FACTOR or MAX_UNZIPPED,
+        }
+
+    @api.model
+    def _check_file_size(self, size, file_name, portal=False):
+        """A UserError when a file of ``size`` bytes is over the limit."""
+        limits = self._limits()
+        limit = limits["portal_max_bytes" if portal else "max_bytes"]
+        if limit and size > limit:
+            raise UserError(
+                self.env._(
+                    "%(file)s is %(size)s MB, more than the %(max)s MB a file may have: split it into smaller files "
+                    "and import them one after the other.",
+                    file=file_name or self.env._("The file"),
+                    size=f"{size / MB:,.1f}",
+                    max=f"{limit / MB:,.0f}",
+                )
+            )
 
     def _open_file(self):
         """The uploaded file as a binary stream: opened from the filestore,
@@ -378,6 +420,7 @@ class CrmBulkImportJob(models.Model):
         )
         if not attachment.file_size:
             raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
+        self._check_file_size(attachment.file_size, self.file_name)
         if attachment.store_fname:
             try:
                 return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115 - the reader closes it

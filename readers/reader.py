@@ -24,6 +24,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # How much of the file is read to tell its kind, encoding and delimiter.
 HEAD_SIZE = 65536
 DECODE_CHUNK = 1 << 20
+MB = 1024 * 1024
+# What an XLSX file may expand to once unzipped, unless the caller says.
+MAX_UNZIPPED = 500 * MB
 # Characters a text file never holds; their presence means a binary file or a
 # wrong guess of the encoding.
 CONTROL_CHARS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
@@ -70,21 +73,23 @@ def column_letter(index):
     return letters
 
 
-def read_table(data, file_name="", max_rows=None, sheet_name=None):
+def read_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED):
     """Read an uploaded file (CSV or XLSX, told apart by content), all rows
     at once: every problem of the file is raised here."""
-    table = open_table(data, file_name, max_rows=max_rows, sheet_name=sheet_name)
+    table = open_table(data, file_name, max_rows=max_rows, sheet_name=sheet_name, max_unzipped=max_unzipped)
     table.rows = list(table.rows)
     return table
 
 
-def open_table(data, file_name="", max_rows=None, sheet_name=None):
+def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED):
     """Like read_table, but ``rows`` is an iterator that reads the file as
     it is consumed, so that a big file is never held whole, neither as bytes
     nor as Python rows. ``data`` is the file's bytes or a binary file object
     open at its start (seekable), which the iterator closes when done.
     Problems of the header raise here, problems of the rows (values under no
-    header, too many rows, no row at all) when the iterator reaches them."""
+    header, too many rows, no row at all) when the iterator reaches them.
+    An XLSX file that would expand to more than ``max_unzipped`` bytes is
+    refused before anything is decompressed."""
     stream = io.BytesIO(data or b"") if isinstance(data, (bytes, bytearray)) else data
     try:
         head = stream.read(HEAD_SIZE)
@@ -94,7 +99,7 @@ def open_table(data, file_name="", max_rows=None, sheet_name=None):
             raise ReadError(_lt("XLS (Excel 97-2003) files are not supported: save the file as XLSX or CSV."))
         stream.seek(0)
         if head.startswith(ZIP_MAGIC):
-            return _read_xlsx(stream, file_name, sheet_name, max_rows)
+            return _read_xlsx(stream, file_name, sheet_name, max_rows, max_unzipped)
         return _read_csv(stream, head, file_name, max_rows)
     except BaseException:
         stream.close()
@@ -147,10 +152,11 @@ def _encoding(stream, head, file_name):
 
 def _decodes(stream, encoding):
     """Whether the whole stream decodes with ``encoding`` and its first
-    100,000 characters hold no control character a text never has."""
+    100,000 characters hold no control character a text never has. A NUL
+    further on is an error of its own (PostgreSQL cannot store it)."""
     stream.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)()
-    checked = 0
+    checked = lines = 0
     try:
         while True:
             chunk = stream.read(DECODE_CHUNK)
@@ -159,6 +165,15 @@ def _decodes(stream, encoding):
                 if CONTROL_CHARS.intersection(text[: 100000 - checked]):
                     return False
                 checked += len(text)
+            if "\x00" in text:
+                raise ReadError(
+                    _lt(
+                        "Line %(line)s of the file holds a NUL character, which no text file has: "
+                        "open the file in a spreadsheet and save it as CSV UTF-8 again.",
+                        line=lines + text[: text.index("\x00")].count("\n") + 1,
+                    )
+                )
+            lines += text.count("\n")
             if not chunk:
                 return True
     except UnicodeDecodeError:
@@ -204,11 +219,23 @@ def _read_csv(stream, head, file_name, max_rows=None):
     def numbered():
         # Row numbers as a spreadsheet shows them: a quoted cell with line
         # breaks is still one row.
+        number = 0
         try:
-            for number, record in enumerate(csv.reader(text, delimiter=delimiter), 1):
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter), 1):  # noqa: B007 - used below
                 yield number, _clean_record(record)
         except csv.Error as error:
-            raise ReadError(_lt("The CSV file could not be read: %(error)s", error=error)) from None
+            if "field larger than field limit" in str(error):
+                raise ReadError(
+                    _lt(
+                        'Row %(row)s has a cell longer than %(max)s characters: is a quote (") left open '
+                        "in that row or the one before it?",
+                        row=number + 1,
+                        max=f"{csv.field_size_limit():,}",
+                    )
+                ) from None
+            raise ReadError(
+                _lt("Row %(row)s of the CSV file could not be read: %(error)s", row=number + 1, error=error)
+            ) from None
         finally:
             text.close()
 
@@ -221,7 +248,7 @@ def _read_csv(stream, head, file_name, max_rows=None):
 # ------------------------------------------------------------
 
 
-def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None):
+def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=MAX_UNZIPPED):
     import openpyxl  # an Odoo requirement; imported here to keep CSV reads light
 
     try:
@@ -234,6 +261,7 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None):
                         accepted=ACCEPTED,
                     )
                 )
+            _check_unzipped_size(archive, max_unzipped)
     except zipfile.BadZipFile as error:
         raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
     try:
@@ -244,6 +272,9 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None):
     if sheet_name and sheet_name not in book.sheetnames:
         book.close()
         raise ReadError(_lt('The workbook has no sheet "%(sheet)s".', sheet=sheet_name))
+    if not book.worksheets:
+        book.close()
+        raise ReadError(_lt("The workbook has no worksheet to read (only charts, or none at all)."))
     sheet = book[sheet_name] if sheet_name else book.worksheets[0]
 
     def numbered():
@@ -261,6 +292,24 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None):
             stream.close()
 
     return _table(numbered(), "xlsx", max_rows, sheet_name=sheet.title)
+
+
+def _check_unzipped_size(archive, max_unzipped):
+    """Refuse a decompression bomb (a small file that expands to gigabytes)
+    from the sizes the archive declares, before anything is expanded.
+    Python's zipfile never expands a member beyond its declared size (and
+    fails its checksum if the size lies), so the declared sizes bound what
+    reading the workbook can cost."""
+    expanded = sum(info.file_size for info in archive.infolist())
+    if max_unzipped and expanded > max_unzipped:
+        raise ReadError(
+            _lt(
+                "The XLSX file expands to %(size)s MB once unzipped, more than the %(max)s MB allowed: "
+                "it was refused unread. Save it as CSV, or split it.",
+                size=f"{expanded / MB:,.0f}",
+                max=f"{max_unzipped / MB:,.0f}",
+            )
+        )
 
 
 def _cell_text(value):  # noqa: PLR0911 - one return per cell type

@@ -13,3 +13,6 @@ from . import test_member
 from . import test_prospect
 from . import test_portal
 from . import test_browser
+from . import test_lead_bulk_create
+from . import test_fuzz
+from . import test_formula

@@ -1,4 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import io
+import struct
+import zipfile
+
 from odoo.exceptions import UserError
 
 from .common import DATA, BulkImportCase, csv_bytes
@@ -85,3 +90,90 @@ class TestBadInput(BulkImportCase):
         self.assertEqual(job.line_ids.status, "error")
         self.assertIn('extra value "surprise"', job.line_ids.message)
         self.assertFalse(self.customer("CUST-001").user_id)
+
+
+class TestLimits(BulkImportCase):
+    """Settings > CRM > Bulk Import: the most rows and bytes a file may have."""
+
+    def rows(self, count):
+        return csv_bytes([self.HEADER] + [[f"CUST-{index:07d}", "alice@example.com", ""] for index in range(count)])
+
+    def refused(self, content, file_name="big.csv"):
+        before = self.snapshot()
+        job = self.make_job(content, file_name=file_name)
+        with self.assertRaises(UserError) as caught:
+            job.action_import()
+        self.assertEqual(self.snapshot(), before)
+        self.assertFalse(job.line_ids)
+        return str(caught.exception)
+
+    def test_settings_store_the_limits(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            (
+                settings.crm_bulk_import_max_rows,
+                settings.crm_bulk_import_max_file_mb,
+                settings.crm_bulk_import_portal_max_file_mb,
+            ),
+            (500000, 50, 5),
+        )
+        settings.write({"crm_bulk_import_max_rows": 3, "crm_bulk_import_max_file_mb": 2})
+        settings.execute()
+        self.assertEqual(self.env["crm.bulk.import.job"]._limits()["max_rows"], 3)
+        self.assertEqual(self.env["crm.bulk.import.job"]._limits()["max_bytes"], 2 * 1024 * 1024)
+
+    def test_too_many_rows(self):
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.max_rows", 3)
+        self.assertIn("The file has more than 3 rows.", self.refused(self.rows(4)))
+        # Three rows pass (and are reported on their rows: unknown customers).
+        job = self.make_job(self.rows(3))
+        job.action_import()
+        self.assertEqual(job.count_total, 3)
+
+    def test_file_too_big(self):
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.max_file_mb", 1)
+        content = self.rows(40000)
+        self.assertGreater(len(content), 1024 * 1024)
+        message = self.refused(content)
+        self.assertIn(f"big.csv is {len(content) / 1024 / 1024:,.1f} MB, more than the 1 MB a file may have", message)
+        # The wizard refuses it when it reads the file, before any mapping.
+        wizard = self.env["crm.bulk.import.wizard"].create(
+            {"import_type": "assignment", "file": base64.b64encode(content), "file_name": "big.csv"}
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_read_file()
+        self.assertIn("more than the 1 MB a file may have", str(caught.exception))
+
+    def test_no_limit(self):
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.max_rows", 0)
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.max_file_mb", 0)
+        job = self.make_job(self.rows(20))
+        job.action_import()
+        self.assertEqual(job.count_total, 20)
+
+    def test_xlsx_bomb_is_refused_before_it_is_expanded(self):
+        """A sheet that expands 1,000 times (a decompression bomb) is refused
+        from the sizes the archive declares; and an archive that declares 4 GB
+        for a tiny sheet is refused the same way, which proves that nothing
+        was expanded (expanding it would fail on its checksum instead)."""
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.max_file_mb", 1)  # XLSX: 10 MB unzipped
+        row = '<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+        sheet = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        bomb = self.xlsx(sheet + row * 400000 + "</sheetData></worksheet>")
+        self.assertLess(len(bomb), 1024 * 1024)
+        message = self.refused(bomb, "bomb.xlsx")
+        self.assertIn("The XLSX file expands to 19 MB once unzipped, more than the 10 MB allowed", message)
+
+        liar = bytearray(self.xlsx(sheet + row + "</sheetData></worksheet>"))
+        central = liar.index(b"PK\x01\x02")  # first central directory entry: its uncompressed size at +24
+        liar[central + 24 : central + 28] = struct.pack("<I", 0xFFFFFFF0)
+        self.assertIn("The XLSX file expands to 4,096 MB once unzipped", self.refused(bytes(liar), "liar.xlsx"))
+
+    def xlsx(self, sheet_xml):
+        """A workbook whose first member is the given sheet."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+            archive.writestr("[Content_Types].xml", "<Types/>")
+        return buffer.getvalue()

@@ -90,6 +90,17 @@ class TestPortal(LeadCase, HttpCase):
         with self.assertRaises(AccessError):
             theirs.with_user(self.reseller_user).read(["name"])
 
+    def test_upload_over_the_portal_limit_is_refused(self):
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.portal_max_file_mb", 1)
+        self.authenticate("reseller", "reseller")
+        page = self.url_open("/my/leads/import")
+        self.assertIn("File (CSV or XLSX, 1 MB at most)", page.text)
+        rows = [self.portal_row(name=f"Lead {index}", email=f"l{index}@portal.example") for index in range(12000)]
+        response = self.upload(rows, name="huge.csv")
+        self.assertRegex(response.text, r"huge\.csv is 1\.[1-9] MB, more than the 1 MB a file may have")
+        self.assertFalse(self.env["crm.bulk.import.job"].search([("file_name", "=", "huge.csv")]))
+        self.assertFalse(self.env["crm.lead"].search([("registered_partner_id", "=", self.reseller.id)]))
+
     def test_template_and_pages_need_a_registered_partner(self):
         self.authenticate("reseller", "reseller")
         template = self.url_open("/my/leads/template.csv")

@@ -144,8 +144,16 @@ class CrmBulkImportWizard(models.TransientModel):
     def _read_table(self):
         if not self.file:
             raise UserError(self.env._("Upload a file first."))
+        Job = self.env["crm.bulk.import.job"]
+        Job._check_file_size(len(self.file) * 3 // 4, self.file_name)
+        limits = Job._limits()
         try:
-            return open_table(base64.b64decode(self.file), self.file_name or "")
+            return open_table(
+                base64.b64decode(self.file),
+                self.file_name or "",
+                max_rows=limits["max_rows"],
+                max_unzipped=limits["max_unzipped"],
+            )
         except ReadError as error:
             raise UserError(str(error)) from None
 
