@@ -5,6 +5,7 @@ import logging
 import threading
 import time
 
+import psycopg2.errors
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
@@ -84,6 +85,7 @@ class CrmBulkImportJob(models.Model):
     _name = "crm.bulk.import.job"
     _inherit = ["mail.thread"]
     _description = "Bulk Import Job"
+    _sql_constraints = [("file_lock_unique", "UNIQUE(file_lock)", "The same file is already being imported.")]
     _order = "id desc"
 
     # Identity and ownership
@@ -110,6 +112,19 @@ class CrmBulkImportJob(models.Model):
     file_format = fields.Selection([("csv", "CSV"), ("xlsx", "XLSX")], readonly=True)
     file_headers = fields.Json(readonly=True, copy=False)
     file_delimiter = fields.Char(readonly=True, copy=False)
+    file_checksum = fields.Char(readonly=True, copy=False, help="SHA-1 of the uploaded file.")
+    file_lock = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Import type, company and checksum of the file while this job holds it: the same file is not "
+        "imported twice (see _claim_file).",
+    )
+    allow_same_file = fields.Boolean(
+        "Import this file again",
+        copy=False,
+        help="Import the file even if the same file (same type, same company) was imported before. Without it, a "
+        "second import of the same file is refused, so that nothing is created twice.",
+    )
     mapping = fields.Json(readonly=True, help="File column -> field key of the import type, as confirmed.")
     date_format = fields.Selection(
         [
@@ -216,7 +231,20 @@ class CrmBulkImportJob(models.Model):
         # The uploaded file is not worth Odoo's full-text index of text
         # attachments (a copy of a big CSV in the database, and its memory).
         jobs = super(CrmBulkImportJob, self.with_context(crm_bulk_import_no_index=True)).create(vals_list)
+        self.env.cr.execute(
+            """UPDATE crm_bulk_import_job job SET file_checksum = attachment.checksum
+                 FROM ir_attachment attachment
+                WHERE attachment.res_model = %s AND attachment.res_field = 'file' AND attachment.res_id = job.id
+                  AND job.id IN %s""",
+            [self._name, tuple(jobs.ids)],
+        )
+        jobs.invalidate_recordset(["file_checksum"])
         return jobs.with_env(self.env)
+
+    def write(self, vals):
+        if vals.get("state") in ("failed", "cancelled"):
+            vals = dict(vals, file_lock=False)  # nothing (more) will be imported: the file may come again
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -264,6 +292,7 @@ class CrmBulkImportJob(models.Model):
         for job in self:
             if job.state != "draft":
                 raise UserError(self.env._("%(job)s has already been started.", job=job.name))
+            job._claim_file()
             job._stage_lines()
             job.write({"date_start": fields.Datetime.now(), "is_dry_run": False})
             if job.policy == "all_or_nothing":
@@ -364,6 +393,58 @@ class CrmBulkImportJob(models.Model):
         """The model that holds the schema and the business rules of the type."""
         return self.env[f"crm.bulk.import.type.{self.import_type}"].with_context(
             crm_bulk_import_portal=bool(self.partner_id)
+        )
+
+    def _claim_file(self):
+        """Refuse a second import of the same file (same type, company and
+        content) unless the user asked for it: the job takes a unique key.
+        Two imports of one file at the same moment: the second one's UPDATE
+        waits on the first's uncommitted key, and fails once the first
+        commits (or goes on if it rolled back)."""
+        self.ensure_one()
+        if self.allow_same_file or not self.file_checksum:
+            return
+        key = f"{self.import_type}:{self.company_id.id}:{self.file_checksum}"
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("UPDATE crm_bulk_import_job SET file_lock = %s WHERE id = %s", [key, self.id])
+        except psycopg2.errors.UniqueViolation:
+            raise UserError(self._same_file_message(key)) from None
+        self.invalidate_recordset(["file_lock"])
+
+    def _same_file_message(self, key):
+        query = """SELECT job.name, job.state, job.create_date, partner.name
+                     FROM crm_bulk_import_job job
+                     JOIN res_users users ON users.id = job.user_id
+                     JOIN res_partner partner ON partner.id = users.partner_id
+                    WHERE job.file_lock = %s"""
+        self.env.cr.execute(query, [key])
+        holder = self.env.cr.fetchone()
+        if not holder:
+            # The job that holds the key committed after this transaction's
+            # snapshot was taken: a new cursor sees it.
+            with self.env.registry.cursor() as cr:
+                cr.execute(query, [key])
+                holder = cr.fetchone()
+        if not holder:
+            return self.env._("The same file is being imported by another job: try again in a moment.")
+        name, state, create_date, user = holder
+        values = {"job": name, "user": user, "date": fields.Datetime.to_string(create_date)[:16]}
+        if state in ("queued", "running"):
+            message = self.env._(
+                "The same file is being imported by %(job)s (uploaded by %(user)s on %(date)s).", **values
+            )
+        else:
+            message = self.env._(
+                "The same file was already imported by %(job)s (uploaded by %(user)s on %(date)s).", **values
+            )
+        return (
+            message
+            + " "
+            + self.env._(
+                'Importing it again would create its records twice. To import it anyway, tick "Import this file again".'
+            )
         )
 
     def _read_table(self):
@@ -733,7 +814,10 @@ class CrmBulkImportJob(models.Model):
                 state = "failed"  # nothing was applied
             else:
                 state = "error" if job.count_error else "done"
-            job.write({"state": state, "date_done": fields.Datetime.now()})
+            vals = {"state": state, "date_done": fields.Datetime.now()}
+            if not (job.count_created or job.count_updated):
+                vals["file_lock"] = False  # nothing was imported: the same file may come again
+            job.write(vals)
             job._notify_done()
 
     def _notify_done(self):

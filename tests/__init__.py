@@ -16,3 +16,4 @@ from . import test_browser
 from . import test_lead_bulk_create
 from . import test_fuzz
 from . import test_formula
+from . import test_concurrency

@@ -33,6 +33,11 @@ class CrmBulkImportWizard(models.TransientModel):
         default="auto",
         required=True,
     )
+    allow_same_file = fields.Boolean(
+        "Import this file again",
+        help="Import the file even if the same file was imported before. Without it, a second import of the same "
+        "file is refused, so that nothing is created twice.",
+    )
     promote_create_unknown = fields.Boolean(
         "Create members for unknown emails",
         help="An email that matches no lead or contact creates a new member instead of an error.",
@@ -188,6 +193,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 "file": self.file,
                 "file_name": self.file_name,
                 "date_format": self.date_format,
+                "allow_same_file": self.allow_same_file,
                 "mapping": self._mapping(),
             }
         )
