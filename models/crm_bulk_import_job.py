@@ -330,6 +330,7 @@ class CrmBulkImportJob(models.Model):
     def action_approve(self):
         """Approve what the job imported that waits for approval (the Pending
         leads of a lead registration). Callable from automated actions."""
+        self.check_access("write")
         leads = self.env["crm.lead"].search(
             [("bulk_import_job_id", "in", self.ids), ("registration_state", "=", "pending")]
         )
@@ -719,6 +720,9 @@ class CrmBulkImportJob(models.Model):
             self._update_counts()
             if auto_commit:
                 self.env.cr.commit()
+                # The chunk's records are committed: drop them from the cache,
+                # so that memory stays flat however long the run.
+                self.env.invalidate_all()
 
     def _run_all_or_nothing(self):
         """All-or-nothing: every row in one savepoint; one error and the

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import create_index
 
 
@@ -56,6 +56,8 @@ class CrmLead(models.Model):
         return self._decide("rejected", "crm_bulk_import.mail_template_lead_registration_rejected")
 
     def _decide(self, state, template_xmlid):
+        if not (self.env.su or self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager")):
+            raise AccessError(self.env._("Only a Bulk Import Manager approves or rejects registered leads."))
         leads = self.filtered(lambda lead: lead.registration_state == "pending")
         if not leads and self:
             raise UserError(self.env._("Only pending registered leads can be approved or rejected."))

@@ -17,3 +17,4 @@ from . import test_lead_bulk_create
 from . import test_fuzz
 from . import test_formula
 from . import test_concurrency
+from . import test_access_matrix

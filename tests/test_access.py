@@ -18,8 +18,15 @@ class TestAccess(BulkImportCase):
         self.assertEqual(Job.with_user(self.importer_b).search([("id", "in", (job_a | job_b).ids)]), job_b)
         with self.assertRaises(AccessError):
             job_b.with_user(self.importer).read(["name"])
-        # Managers see every import.
-        self.assertEqual(Job.with_user(self.manager).search([("id", "in", (job_a | job_b).ids)]), job_a | job_b)
+        # Managers see every import of their companies.
+        self.assertEqual(Job.with_user(self.manager).search([("id", "in", (job_a | job_b).ids)]), job_a)
+        self.manager.company_ids |= self.company_b
+        self.assertEqual(
+            Job.with_user(self.manager)
+            .with_context(allowed_company_ids=[self.company.id, self.company_b.id])
+            .search([("id", "in", (job_a | job_b).ids)]),
+            job_a | job_b,
+        )
 
     def test_user_without_the_group_cannot_open_the_wizards(self):
         plain = new_test_user(self.env, "plain", groups="base.group_user")
