@@ -15,11 +15,12 @@ PORT    ?= 8069
 
 export ODOO_SRC
 
-.PHONY: help setup run test pytest lint bench clean
+.PHONY: help setup run test test-db fuzz pytest lint bench clean
 
 help:
 	@echo "make run   Odoo 18 at http://localhost:$(PORT) with $(MODULE) and its demo data (admin / admin)"
 	@echo "make test  a fresh database, the module installed, the whole test suite"
+	@echo "make fuzz  the fuzz tests, long (3,000 random examples per property; tests/README.md)"
 	@echo "make bench this module against Odoo's base_import, side by side (bench/README.md)"
 
 setup:
@@ -38,11 +39,18 @@ run: setup
 test: setup
 	@$(PY) -c "import websocket" || { echo "websocket-client is missing: browser tests would be skipped" >&2; exit 1; }
 	@command -v chromium >/dev/null || { echo "chromium is missing: browser tests would be skipped" >&2; exit 1; }
+	@$(MAKE) --no-print-directory test-db
+	@echo "==> running the tests"
+	@$(MAKE) --no-print-directory pytest DB=$(TEST_DB)
+
+test-db:
 	@dropdb -h 127.0.0.1 -U odoo --if-exists $(TEST_DB)
 	@echo "==> installing $(MODULE) in a fresh database $(TEST_DB)"
 	@$(ODOO) -d $(TEST_DB) -i $(MODULE) --stop-after-init --log-level=warn
-	@echo "==> running the tests"
-	@$(MAKE) --no-print-directory pytest DB=$(TEST_DB)
+
+# The fuzz tests with many random examples (make test runs 60 fixed ones).
+fuzz: setup test-db
+	@HYPOTHESIS_PROFILE=fuzz $(MAKE) --no-print-directory pytest DB=$(TEST_DB) PYTEST_ARGS="-q -k Fuzz $(PYTEST_ARGS)"
 
 # The tests are collected through the .build/addons link so that pytest-odoo
 # imports them as odoo.addons.crm_bulk_import.tests, whatever this folder's name.

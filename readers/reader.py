@@ -262,8 +262,15 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
                     )
                 )
             _check_unzipped_size(archive, max_unzipped)
-    except zipfile.BadZipFile as error:
-        raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - BadZipFile, and NotImplementedError, EOFError... for mangled headers
+        raise ReadError(
+            _lt(
+                "The XLSX file is damaged or incomplete (was its upload or download cut short?): "
+                "open it in your spreadsheet, save it again and upload it again."
+            )
+        ) from None
     try:
         stream.seek(0)
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
@@ -359,6 +366,8 @@ def _table(numbered, file_format, max_rows=None, **info):
     headers = [header.lstrip("\ufeff").strip() for header in first[1]]
     while headers and not headers[-1]:
         headers.pop()
+    if not headers:
+        raise ReadError(_lt("Row %(row)s, the first row, has no column names.", row=first[0]))
     _check_headers(headers)
     width = len(headers)
     blank = [index for index, header in enumerate(headers) if not header]

@@ -18,3 +18,4 @@ from . import test_fuzz
 from . import test_formula
 from . import test_concurrency
 from . import test_access_matrix
+from . import test_bad_inputs_report

@@ -207,6 +207,25 @@ class TestFuzzReaders(BulkImportCase):
             with self.subTest(name=name):
                 self.assertIsNone(read_all(content, "broken.xlsx"), f"{name}: read without an error")
 
+    def test_cases_fuzzing_found(self):
+        """Failures make fuzz found (now fixed), kept as plain cases."""
+        cases = {
+            "a first row that is only a BOM": ("\r\n\ufeff\r\n0".encode(), "has no column names"),
+            "a zip header mangled to version 6.4": (
+                mutate(VALID_XLSX, [(4, "delete", 0), (4, "delete", 0), (4, "delete", 9), (257363, "flip", 64)]),
+                "damaged or incomplete",
+            ),
+            "a workbook without worksheet": (
+                rezip(VALID_XLSX, drop={"xl/worksheets/sheet1.xml"}),
+                "The workbook has no worksheet to read",
+            ),
+        }
+        for name, (content, message) in cases.items():
+            with self.subTest(name=name):
+                with self.assertRaises(ReadError) as caught:
+                    read_table(content)
+                self.assertIn(message, str(caught.exception))
+
 
 class TestFuzzJob(BulkImportCase):
     """Through the job, as a user uploads: a file-level problem is a
