@@ -15,7 +15,7 @@ PORT    ?= 8069
 
 export ODOO_SRC
 
-.PHONY: help setup run test test-db fuzz pytest lint bench clean
+.PHONY: help setup run test test-db fuzz pot pytest lint bench clean
 
 help:
 	@echo "make run   Odoo 18 at http://localhost:$(PORT) with $(MODULE) and its demo data (admin / admin)"
@@ -47,6 +47,10 @@ test-db:
 	@dropdb -h 127.0.0.1 -U odoo --if-exists $(TEST_DB)
 	@echo "==> installing $(MODULE) in a fresh database $(TEST_DB)"
 	@$(ODOO) -d $(TEST_DB) -i $(MODULE) --stop-after-init --log-level=warn
+
+# i18n/crm_bulk_import.pot, from the test database (make test-db first).
+pot: setup
+	@bash tools/export_pot.sh $(TEST_DB)
 
 # The fuzz tests with many random examples (make test runs 60 fixed ones).
 fuzz: setup test-db

@@ -226,13 +226,12 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         """{name: member already in Odoo}, for Paid By, in one search."""
         if not names:
             return {}
-        members = self.env["res.partner"].search(
-            [
-                ("name", "in", list(names)),
-                ("is_member", "=", True),
-                ("company_id", "in", [job.company_id.id, False]),
-            ]
+        # Not a search on is_member: see res.partner._member_ids.
+        partners = self.env["res.partner"].search(
+            [("name", "in", list(names)), ("company_id", "in", [job.company_id.id, False])]
         )
+        member_ids = partners._member_ids()
+        members = partners.filtered(lambda partner: partner.id in member_ids)
         found = {}
         for member in members:
             found.setdefault(member.name, member)

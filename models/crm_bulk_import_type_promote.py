@@ -240,24 +240,29 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             ],
             order="id",
         )
+        # Members are left out after the search, not by it: searching
+        # is_member is a subquery over every running subscription, which made
+        # each chunk slower as members piled up (res.partner._member_ids).
         contacts = self.env["res.partner"].search(
             [
                 ("email_normalized", "in", list(emails)),
                 ("is_company", "=", False),
-                ("is_member", "=", False),
                 ("company_id", "in", [job.company_id.id, False]),
             ],
             order="id",
         )
+        member_ids = (contacts | leads.partner_id)._member_ids()
         by_lead, by_contact = {}, {}
         for lead in leads:
             by_lead.setdefault(lead.email_normalized, lead)
         for contact in contacts:
-            by_contact.setdefault(contact.email_normalized, contact)
+            if contact.id not in member_ids:
+                by_contact.setdefault(contact.email_normalized, contact)
         # A lead already linked to a contact promotes that contact in place.
         for email, lead in by_lead.items():
-            if lead.partner_id and not lead.partner_id.is_company and not lead.partner_id.is_member:
-                by_contact.setdefault(email, lead.partner_id)
+            partner = lead.partner_id
+            if partner and not partner.is_company and partner.id not in member_ids:
+                by_contact.setdefault(email, partner)
         return by_lead, by_contact
 
     @api.model

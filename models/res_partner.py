@@ -105,14 +105,20 @@ class ResPartner(models.Model):
     ]
 
     def _compute_is_member(self):
+        member_ids = self._member_ids()
+        for partner in self:
+            partner.is_member = partner.id in member_ids
+
+    def _member_ids(self):
+        """The ids of these partners that are members, in one query on their
+        own subscriptions (is_member is not stored: searching it is a subquery
+        over every running subscription, which grows with the members)."""
         members = (
             self.env["sale.subscription"]
             .sudo()
             ._read_group([("partner_id", "in", self.ids), ("in_progress", "=", True)], ["partner_id"])
         )
-        member_ids = {partner.id for (partner,) in members}
-        for partner in self:
-            partner.is_member = partner.id in member_ids
+        return {partner.id for (partner,) in members}
 
     def _search_is_member(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
