@@ -19,3 +19,4 @@ from . import test_formula
 from . import test_concurrency
 from . import test_access_matrix
 from . import test_bad_inputs_report
+from . import test_demo_files

@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Write demo/files/lead_registration.xlsx, the demo's XLSX file: a partner's
+lead registration as a spreadsheet user fills the template.
+
+    .venv/bin/python demo/make_xlsx.py
+"""
+
+from pathlib import Path
+
+import openpyxl
+
+HEADER = [
+    "Partner ID",
+    "Agent ID",
+    "Lead name",
+    "Contact name",
+    "Email",
+    "Company",
+    "Phone",
+    "Description",
+    "Expected revenue",
+]
+ROWS = [
+    [
+        "P00001",
+        "",
+        "Printers for the new office",
+        "Ann Lee",
+        "ann@initech.example",
+        "Initech",
+        "+1 555 0101",
+        "Two floors, 40 people",
+        12500,
+    ],
+    [
+        "P00001",
+        "A00001",
+        "Desks for the sales team",
+        "Bob Stone",
+        "bob@umbrella.example",
+        "Umbrella",
+        "+1 555 0102",
+        "",
+        8000.5,
+    ],
+    ["P00001", "A00001", "Meeting room booking", "Carol Diaz", "carol@hooli.example", "Hooli", "", "Weekly", 2400],
+]
+
+
+def main():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Leads"
+    for row in [HEADER, *ROWS]:
+        sheet.append(row)
+    target = Path(__file__).parent / "files" / "lead_registration.xlsx"
+    book.save(target)
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
