@@ -225,12 +225,13 @@ def _read_csv(stream, head, file_name, max_rows=None):
                 yield number, _clean_record(record)
         except csv.Error as error:
             if "field larger than field limit" in str(error):
+                limit = f"{csv.field_size_limit():,}"  # not inside _lt(): Babel's extractor evaluates its arguments
                 raise ReadError(
                     _lt(
                         'Row %(row)s has a cell longer than %(max)s characters: is a quote (") left open '
                         "in that row or the one before it?",
                         row=number + 1,
-                        max=f"{csv.field_size_limit():,}",
+                        max=limit,
                     )
                 ) from None
             raise ReadError(
@@ -309,12 +310,13 @@ def _check_unzipped_size(archive, max_unzipped):
     reading the workbook can cost."""
     expanded = sum(info.file_size for info in archive.infolist())
     if max_unzipped and expanded > max_unzipped:
+        size, limit = f"{expanded / MB:,.0f}", f"{max_unzipped / MB:,.0f}"
         raise ReadError(
             _lt(
                 "The XLSX file expands to %(size)s MB once unzipped, more than the %(max)s MB allowed: "
                 "it was refused unread. Save it as CSV, or split it.",
-                size=f"{expanded / MB:,.0f}",
-                max=f"{max_unzipped / MB:,.0f}",
+                size=size,
+                max=limit,
             )
         )
 

@@ -5,6 +5,7 @@
 # holds .venv and .build (whose addons link points back here), so the module
 # is exported from a copy of its own files (tracked, or new and not ignored).
 set -euo pipefail
+ODOO_SRC=${ODOO_SRC:-$HOME/.cache/odoo/18.0}
 db=${1:?usage: export_pot.sh DATABASE}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/.build"
