@@ -15,7 +15,7 @@ PORT    ?= 8069
 
 export ODOO_SRC
 
-.PHONY: help setup run test test-db fuzz pot pytest lint bench clean
+.PHONY: help setup run test test-db fuzz pot screenshots pytest lint bench clean
 
 help:
 	@echo "make run   Odoo 18 at http://localhost:$(PORT) with $(MODULE) and its demo data (admin / admin)"
@@ -47,6 +47,18 @@ test-db:
 	@dropdb -h 127.0.0.1 -U odoo --if-exists $(TEST_DB)
 	@echo "==> installing $(MODULE) in a fresh database $(TEST_DB)"
 	@$(ODOO) -d $(TEST_DB) -i $(MODULE) --stop-after-init --log-level=warn
+
+# docs/screenshots/: a fresh demo database, Odoo on SHOTS_PORT, headless Chromium.
+SHOTS_DB   ?= crm_bulk_import_shots
+SHOTS_PORT ?= 8079
+screenshots: setup
+	@dropdb -h 127.0.0.1 -U odoo --if-exists $(SHOTS_DB)
+	@echo "==> installing $(MODULE) with its demo data in $(SHOTS_DB)"
+	@$(ODOO) -d $(SHOTS_DB) -i $(MODULE) --stop-after-init --log-level=warn
+	@$(ODOO) -d $(SHOTS_DB) --http-port=$(SHOTS_PORT) --db-filter='^$(SHOTS_DB)$$' --log-level=warn \
+		& server=$$!; trap "kill $$server" EXIT; \
+		for i in $$(seq 60); do curl -sf -o /dev/null http://127.0.0.1:$(SHOTS_PORT)/web/login && break; sleep 1; done; \
+		$(PY) tools/screenshots.py http://127.0.0.1:$(SHOTS_PORT) docs/screenshots
 
 # i18n/crm_bulk_import.pot, from the test database (make test-db first).
 pot: setup
