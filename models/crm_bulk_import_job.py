@@ -459,7 +459,7 @@ class CrmBulkImportJob(models.Model):
                 max_unzipped=limits["max_unzipped"],
             )
         except ReadError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error.translated(self.env.lang)) from None
 
     @api.model
     def _limits(self):
@@ -597,7 +597,7 @@ class CrmBulkImportJob(models.Model):
                 else:
                     self._insert_lines(chunk, {})
         except ReadError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error.translated(self.env.lang)) from None
         self.count_total = total
         self.invalidate_recordset(["line_ids"])
         if check:

@@ -45,6 +45,13 @@ class ReadError(Exception):
     def __str__(self):
         return str(self.message)
 
+    def translated(self, lang):
+        """The message in ``lang`` (a lazy translation knows no language
+        until it is asked for one)."""
+        if hasattr(self.message, "_translate"):
+            return self.message._translate(lang)
+        return str(self.message)
+
 
 @dataclass
 class Table:

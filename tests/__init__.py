@@ -20,3 +20,5 @@ from . import test_concurrency
 from . import test_access_matrix
 from . import test_bad_inputs_report
 from . import test_demo_files
+from . import test_i18n
+from . import test_docs

@@ -160,7 +160,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 max_unzipped=limits["max_unzipped"],
             )
         except ReadError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error.translated(self.env.lang)) from None
 
     def _mapping(self):
         """{file column: field key} as the user confirmed it; the same field
