@@ -5,21 +5,14 @@ lead registration as a spreadsheet user fills the template.
     .venv/bin/python demo/make_xlsx.py
 """
 
+import sys
 from pathlib import Path
 
 import openpyxl
 
-HEADER = [
-    "Partner ID",
-    "Agent ID",
-    "Lead name",
-    "Contact name",
-    "Email",
-    "Company",
-    "Phone",
-    "Description",
-    "Expected revenue",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import LEAD_HEADERS  # noqa: E402
+
 ROWS = [
     [
         "P00001",
@@ -51,7 +44,7 @@ def main():
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Leads"
-    for row in [HEADER, *ROWS]:
+    for row in [LEAD_HEADERS, *ROWS]:
         sheet.append(row)
     target = Path(__file__).parent / "files" / "lead_registration.xlsx"
     book.save(target)

@@ -112,7 +112,6 @@ class CrmBulkImportJob(models.Model):
     file_format = fields.Selection([("csv", "CSV"), ("xlsx", "XLSX")], readonly=True)
     file_headers = fields.Json(readonly=True, copy=False)
     file_delimiter = fields.Char(readonly=True, copy=False)
-    file_checksum = fields.Char(readonly=True, copy=False, help="SHA-1 of the uploaded file.")
     file_lock = fields.Char(
         readonly=True,
         copy=False,
@@ -231,14 +230,6 @@ class CrmBulkImportJob(models.Model):
         # The uploaded file is not worth Odoo's full-text index of text
         # attachments (a copy of a big CSV in the database, and its memory).
         jobs = super(CrmBulkImportJob, self.with_context(crm_bulk_import_no_index=True)).create(vals_list)
-        self.env.cr.execute(
-            """UPDATE crm_bulk_import_job job SET file_checksum = attachment.checksum
-                 FROM ir_attachment attachment
-                WHERE attachment.res_model = %s AND attachment.res_field = 'file' AND attachment.res_id = job.id
-                  AND job.id IN %s""",
-            [self._name, tuple(jobs.ids)],
-        )
-        jobs.invalidate_recordset(["file_checksum"])
         return jobs.with_env(self.env)
 
     def write(self, vals):
@@ -403,9 +394,10 @@ class CrmBulkImportJob(models.Model):
         waits on the first's uncommitted key, and fails once the first
         commits (or goes on if it rolled back)."""
         self.ensure_one()
-        if self.allow_same_file or not self.file_checksum:
+        checksum = self._file_attachment().checksum  # the filestore's SHA-1 of the content
+        if self.allow_same_file or not checksum:
             return
-        key = f"{self.import_type}:{self.company_id.id}:{self.file_checksum}"
+        key = f"{self.import_type}:{self.company_id.id}:{checksum}"
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):
@@ -450,14 +442,15 @@ class CrmBulkImportJob(models.Model):
 
     def _read_table(self):
         self.ensure_one()
+        return self._open_table(self._open_file(), self.file_name)
+
+    @api.model
+    def _open_table(self, data, file_name):
+        """open_table with the limits in force; file problems as UserError in
+        the user's language. ``data``: bytes or a binary stream."""
         limits = self._limits()
         try:
-            return open_table(
-                self._open_file(),
-                self.file_name or "",
-                max_rows=limits["max_rows"],
-                max_unzipped=limits["max_unzipped"],
-            )
+            return open_table(data, file_name or "", max_rows=limits["max_rows"], max_unzipped=limits["max_unzipped"])
         except ReadError as error:
             raise UserError(error.translated(self.env.lang)) from None
 
@@ -492,14 +485,17 @@ class CrmBulkImportJob(models.Model):
                 )
             )
 
-    def _open_file(self):
-        """The uploaded file as a binary stream: opened from the filestore,
-        not loaded whole (as base64, then bytes) the way reading ``file`` is."""
-        attachment = (
+    def _file_attachment(self):
+        return (
             self.env["ir.attachment"]
             .sudo()
             .search([("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", self.id)], limit=1)
         )
+
+    def _open_file(self):
+        """The uploaded file as a binary stream: opened from the filestore,
+        not loaded whole (as base64, then bytes) the way reading ``file`` is."""
+        attachment = self._file_attachment()
         if not attachment.file_size:
             raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
         self._check_file_size(attachment.file_size, self.file_name)

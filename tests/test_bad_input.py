@@ -92,6 +92,16 @@ class TestBadInput(BulkImportCase):
         self.assertFalse(self.customer("CUST-001").user_id)
 
 
+def xlsx_with_sheet(sheet_xml):
+    """A workbook whose first member is the given sheet."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    return buffer.getvalue()
+
+
 class TestLimits(BulkImportCase):
     """Settings > CRM > Bulk Import: the most rows and bytes a file may have."""
 
@@ -159,21 +169,12 @@ class TestLimits(BulkImportCase):
         self.env["ir.config_parameter"].set_param("crm_bulk_import.max_file_mb", 1)  # XLSX: 10 MB unzipped
         row = '<row><c t="inlineStr"><is><t>x</t></is></c></row>'
         sheet = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        bomb = self.xlsx(sheet + row * 400000 + "</sheetData></worksheet>")
+        bomb = xlsx_with_sheet(sheet + row * 400000 + "</sheetData></worksheet>")
         self.assertLess(len(bomb), 1024 * 1024)
         message = self.refused(bomb, "bomb.xlsx")
         self.assertIn("The XLSX file expands to 19 MB once unzipped, more than the 10 MB allowed", message)
 
-        liar = bytearray(self.xlsx(sheet + row + "</sheetData></worksheet>"))
+        liar = bytearray(xlsx_with_sheet(sheet + row + "</sheetData></worksheet>"))
         central = liar.index(b"PK\x01\x02")  # first central directory entry: its uncompressed size at +24
         liar[central + 24 : central + 28] = struct.pack("<I", 0xFFFFFFF0)
         self.assertIn("The XLSX file expands to 4,096 MB once unzipped", self.refused(bytes(liar), "liar.xlsx"))
-
-    def xlsx(self, sheet_xml):
-        """A workbook whose first member is the given sheet."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-            archive.writestr("xl/workbook.xml", "<workbook/>")
-            archive.writestr("[Content_Types].xml", "<Types/>")
-        return buffer.getvalue()

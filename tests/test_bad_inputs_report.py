@@ -8,6 +8,7 @@ from pathlib import Path
 from odoo.exceptions import UserError
 
 from .common import DATA, BulkImportCase, csv_bytes
+from .test_bad_input import xlsx_with_sheet
 from .test_fuzz import VALID_XLSX, rezip
 
 HEADER = ["External Id", "Account manager email", "Workflow name"]
@@ -19,14 +20,7 @@ def good_csv(*rows):
 
 
 def bomb():
-    import io  # noqa: PLC0415
-    import zipfile  # noqa: PLC0415
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", "<row><c><v>1</v></c></row>" * 1000000)
-    return buffer.getvalue()
+    return xlsx_with_sheet("<row><c><v>1</v></c></row>" * 1000000)
 
 
 # (what was tried, file name, content, settings, what the message must say)

@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.crm_bulk_import_job import download_action
-from ..readers import ReadError, open_table
 
 PREVIEW_ROWS = 5
 
@@ -151,16 +150,7 @@ class CrmBulkImportWizard(models.TransientModel):
             raise UserError(self.env._("Upload a file first."))
         Job = self.env["crm.bulk.import.job"]
         Job._check_file_size(len(self.file) * 3 // 4, self.file_name)
-        limits = Job._limits()
-        try:
-            return open_table(
-                base64.b64decode(self.file),
-                self.file_name or "",
-                max_rows=limits["max_rows"],
-                max_unzipped=limits["max_unzipped"],
-            )
-        except ReadError as error:
-            raise UserError(error.translated(self.env.lang)) from None
+        return Job._open_table(base64.b64decode(self.file), self.file_name)
 
     def _mapping(self):
         """{file column: field key} as the user confirmed it; the same field
