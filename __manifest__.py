@@ -27,6 +27,7 @@
         "views/prospect_views.xml",
         "views/portal_templates.xml",
         "wizards/crm_bulk_import_wizard_views.xml",
+        "wizards/crm_bulk_import_line_fix_views.xml",
         "views/crm_bulk_import_menus.xml",
         "data/crm_bulk_import_field_data.xml",
     ],

@@ -186,6 +186,8 @@ class CrmBulkImportJob(models.Model):
             ("error", "Error"),
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
+            ("reverting", "Reverting"),
+            ("reverted", "Reverted"),
         ],
         default="draft",
         required=True,
@@ -233,7 +235,7 @@ class CrmBulkImportJob(models.Model):
         return jobs.with_env(self.env)
 
     def write(self, vals):
-        if vals.get("state") in ("failed", "cancelled"):
+        if vals.get("state") in ("failed", "cancelled", "reverted"):
             vals = dict(vals, file_lock=False)  # nothing (more) will be imported: the file may come again
         return super().write(vals)
 
@@ -275,11 +277,6 @@ class CrmBulkImportJob(models.Model):
     def action_import(self):
         """Import the file: at once when it is small or all-or-nothing, else
         queue it for the background cron (chunks committed one by one)."""
-        threshold = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_bulk_import.background_threshold", DEFAULT_BACKGROUND_THRESHOLD)
-        )
         for job in self:
             if job.state != "draft":
                 raise UserError(self.env._("%(job)s has already been started.", job=job.name))
@@ -288,19 +285,13 @@ class CrmBulkImportJob(models.Model):
             job.write({"date_start": fields.Datetime.now(), "is_dry_run": False})
             if job.policy == "all_or_nothing":
                 job._run_all_or_nothing()
-            elif job.count_total - job.count_done > min(threshold, job._applier()._background_threshold or threshold):
-                job.state = "queued"
+            elif job._run_or_queue(job.count_total - job.count_done):
                 job.message_post(
                     body=self.env._(
                         "%(count)s rows queued for a background import.",
                         count=job.count_total,
                     )
                 )
-                self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
-            else:
-                job.state = "running"
-                job._run_pending()
-                job._finalize()
         return self._action_open()
 
     def action_cancel(self):
@@ -317,6 +308,33 @@ class CrmBulkImportJob(models.Model):
             job.write({"state": "cancelled", "date_done": fields.Datetime.now()})
             job.message_post(body=self.env._("Import cancelled."))
         return True
+
+    def action_retry_failed(self):
+        """Run the rows in error again, as part of this job, with the values
+        as they are now (corrected in place, see crm.bulk.import.line.fix):
+        the counts and the state follow, the rows already imported are not
+        touched."""
+        for job in self:
+            if job.state != "error":
+                raise UserError(
+                    self.env._(
+                        "Only an import that ended with errors can retry its failed rows (%(job)s).", job=job.name
+                    )
+                )
+            self.env.flush_all()
+            self.env.cr.execute(
+                """UPDATE crm_bulk_import_job_line
+                      SET status = 'pending', message = NULL, res_model = NULL, res_id = 0,
+                          write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
+                    WHERE job_id = %s AND status = 'error'""",
+                [self.env.uid, job.id],
+            )
+            count = self.env.cr.rowcount
+            self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
+            job._update_counts()
+            job.message_post(body=self.env._("Retrying %(count)s failed rows.", count=count))
+            job._run_or_queue(count)
+        return self._action_open()
 
     def action_approve(self):
         """Approve what the job imported that waits for approval (the Pending
@@ -386,6 +404,31 @@ class CrmBulkImportJob(models.Model):
         return self.env[f"crm.bulk.import.type.{self.import_type}"].with_context(
             crm_bulk_import_portal=bool(self.partner_id)
         )
+
+    def _in_background(self, count):
+        """Whether ``count`` rows are run by the background cron rather than
+        in the request."""
+        threshold = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_bulk_import.background_threshold", DEFAULT_BACKGROUND_THRESHOLD)
+        )
+        return count > min(threshold, self._applier()._background_threshold or threshold)
+
+    def _run_or_queue(self, count):
+        """Run the ``count`` pending rows now, or queue them for the
+        background cron when they are many.
+
+        :return: whether they were queued"""
+        self.ensure_one()
+        if self._in_background(count):
+            self.state = "queued"
+            self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
+            return True
+        self.state = "running"
+        self._run_pending()
+        self._finalize()
+        return False
 
     def _claim_file(self):
         """Refuse a second import of the same file (same type, company and
@@ -756,6 +799,7 @@ class CrmBulkImportJob(models.Model):
                 result.message or None,
                 result.res_model or None,
                 result.res_id or 0,
+                json.dumps(result.undo) if result.undo and not dry_run else None,
                 self.env.uid,
                 now,
             )
@@ -766,14 +810,14 @@ class CrmBulkImportJob(models.Model):
                 self.env.cr._obj,
                 """UPDATE crm_bulk_import_job_line AS line
                       SET status = v.status, message = v.message, res_model = v.res_model, res_id = v.res_id,
-                          write_uid = v.write_uid, write_date = v.write_date
-                     FROM (VALUES %s) AS v(id, status, message, res_model, res_id, write_uid, write_date)
+                          undo = v.undo, write_uid = v.write_uid, write_date = v.write_date
+                     FROM (VALUES %s) AS v(id, status, message, res_model, res_id, undo, write_uid, write_date)
                     WHERE line.id = v.id""",
                 batch,
-                template="(%s, %s, %s, %s, %s, %s, %s::timestamp)",
+                template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s::timestamp)",
                 page_size=len(batch),
             )
-        self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
+        self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id", "undo"])
 
     def _update_counts(self):
         self.env.flush_all()
@@ -863,8 +907,9 @@ class CrmBulkImportJob(models.Model):
     @api.model
     def _cron_run_jobs(self):
         """Background runner: works through queued and running jobs chunk by
-        chunk, committing each chunk, for at most CRON_TIME_BUDGET seconds; the
-        cron then runs again while rows remain (Odoo's cron progress API)."""
+        chunk, committing each chunk, for at most CRON_TIME_BUDGET seconds,
+        then through the queued reverts; the cron then runs again while rows
+        remain (Odoo's cron progress API)."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.env.flush_all()
         deadline = time.monotonic() + CRON_TIME_BUDGET
@@ -888,6 +933,9 @@ class CrmBulkImportJob(models.Model):
                 WHERE line.status = 'pending' AND job.state IN ('queued', 'running')"""
         )
         remaining = self.env.cr.fetchone()[0]
+        if time.monotonic() < deadline:
+            reverted, remaining_reverts = self._run_background_reverts(deadline, auto_commit)
+            done, remaining = done + reverted, remaining + remaining_reverts
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     # ------------------------------------------------------------

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import create_index
 
 from .crm_bulk_import_job import LINE_STATUSES
@@ -22,6 +23,30 @@ class CrmBulkImportJobLine(models.Model):
     res_model = fields.Char("Record model")
     res_id = fields.Many2oneReference("Record ID", model_field="res_model")
     record_ref = fields.Reference(selection="_selection_record_ref", string="Record", compute="_compute_record_ref")
+    # Revert (see crm_bulk_import_job_revert.py)
+    undo = fields.Json(
+        readonly=True,
+        copy=False,
+        help="What applying the row did, for a revert: the records it created and the old values of the fields "
+        "it changed.",
+    )
+    revert_status = fields.Selection(
+        [
+            ("reverted", "Reverted"),
+            ("partial", "Partly reverted"),
+            ("kept", "Kept"),
+            ("would_revert", "Would be reverted"),
+            ("would_partial", "Would be partly reverted"),
+            ("would_keep", "Would be kept"),
+        ],
+        readonly=True,
+        copy=False,
+    )
+    revert_message = fields.Text(readonly=True, copy=False)
+    # Fix in place (see crm_bulk_import_line_fix.py)
+    edited = fields.Boolean(
+        "Fixed", readonly=True, copy=False, help="The row's values were corrected on the job after it failed."
+    )
 
     def init(self):
         super().init()
@@ -35,6 +60,24 @@ class CrmBulkImportJobLine(models.Model):
             ["job_id", "row_number"],
             where="status = 'pending'",
         )
+
+    def action_fix(self):
+        """Open the row's values for correction (a row in error of a job that
+        ended with errors)."""
+        self.ensure_one()
+        return self.env["crm.bulk.import.line.fix"]._open_for(self)
+
+    def _check_fixable(self):
+        for line in self:
+            if line.job_id.state != "error" or line.status != "error":
+                raise UserError(
+                    self.env._(
+                        "Only the rows in error of an import that ended with errors can be fixed "
+                        "(row %(row)s of %(job)s).",
+                        row=line.row_number,
+                        job=line.job_id.name,
+                    )
+                )
 
     @api.depends("values")
     def _compute_values_display(self):

@@ -105,7 +105,7 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         return next_bill_date(start, default)
 
     @api.model
-    def _subscribe_many(self, job, entries):
+    def _subscribe_many(self, job, entries, undo=None):
         """One running subscription per member and recurrence (plans sharing
         a subscription template share a subscription), billed to the payer
         (the member by default) from the first bill date; with a Billing Start
@@ -113,10 +113,11 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         members at once: one create, one start, one write per first bill date.
 
         :param entries: dicts with member, plans, first_bill and optionally
-            payer, date_start, billing_start."""
+            payer, date_start, billing_start, line_id (for ``undo``, an
+            UndoLog that is told of the subscriptions and invoices)."""
         today = fields.Date.context_today(self)
         in_progress = self.env["sale.subscription.stage"].search([("type", "=", "in_progress")], limit=1)
-        vals_list, firsts, prorate = [], [], []
+        vals_list, firsts, prorate, line_ids = [], [], [], []
         for entry in entries:
             member, first_bill = entry["member"], entry["first_bill"]
             payer = entry.get("payer") or member
@@ -141,6 +142,7 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
                     }
                 )
                 firsts.append(first_bill)
+                line_ids.append(entry.get("line_id"))
                 billing_start = entry.get("billing_start")
                 prorate.append(billing_start if billing_start and billing_start < first_bill else False)
         quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
@@ -154,9 +156,13 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
             by_date.setdefault(first_bill, []).append(subscription.id)
         for first_bill, ids in by_date.items():
             subscriptions.browse(ids).write({"recurring_next_date": first_bill})
-        for subscription, billing_start, first_bill in zip(subscriptions, prorate, firsts, strict=True):
-            if billing_start:
-                self._prorated_invoice(subscription, billing_start, first_bill)
+        for subscription, billing_start, first_bill, line_id in zip(
+            subscriptions, prorate, firsts, line_ids, strict=True
+        ):
+            invoice = self._prorated_invoice(subscription, billing_start, first_bill) if billing_start else None
+            if undo is not None:
+                undo.created(line_id, subscription)
+                undo.created(line_id, invoice or [])
         return subscriptions
 
     @api.model

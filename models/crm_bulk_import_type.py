@@ -1,14 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from datetime import date, datetime
 
 from odoo import api, models
 
 from ..writers import write_csv, write_xlsx
 
-# What applying one row gave: status is created / updated / skipped / error.
-Result = namedtuple("Result", "status message res_model res_id", defaults=("", "", 0))
+# What applying one row gave: status is created / updated / skipped / error;
+# undo: what a revert of the row would undo (see UndoLog).
+Result = namedtuple("Result", "status message res_model res_id undo", defaults=("", "", 0, None))
 # A row that parsed cleanly: its line, its row number and its clean values by key.
 Row = namedtuple("Row", "line row_number values raw")
 # A row of the file as staged on a job line (id: the line's, or the row
@@ -17,6 +18,59 @@ StagedLine = namedtuple("StagedLine", "id row_number values extra_values")
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def undo_value(record, name):
+    """The value of ``record``'s field as an undo log keeps it (JSON)."""
+    field = record._fields[name]
+    value = record[name]
+    if field.type == "many2one":
+        return value.id or False
+    if field.type in ("one2many", "many2many"):
+        return sorted(value.ids)
+    if field.type in ("date", "datetime"):
+        return field.to_string(value) if value else False
+    if field.type == "properties":
+        return dict(value or {})
+    return value
+
+
+class UndoLog:
+    """What applying rows did, row by row, for a revert of the import: the
+    records each row created, and the old and new values of the fields it
+    changed on records that existed before. Kept on the job's lines
+    (``undo``)."""
+
+    def __init__(self):
+        self._created = defaultdict(list)
+        self._watched = []
+
+    def created(self, line_id, records):
+        for record in records:
+            self._created[line_id].append([record._name, record.id])
+
+    def watch(self, line_id, records, names):
+        """Call before the row changes the fields ``names`` of ``records``."""
+        for record in records:
+            self._watched.append((line_id, record, tuple(names), {name: undo_value(record, name) for name in names}))
+
+    def attach(self, results):
+        """``results`` with each applied row's undo, once every change is
+        made (the new values are read then)."""
+        written = defaultdict(list)
+        for line_id, record, names, before in self._watched:
+            changes = {}
+            for name in names:
+                after = undo_value(record, name)
+                if after != before[name]:
+                    changes[name] = [before[name], after]
+            if changes:
+                written[line_id].append([record._name, record.id, changes])
+        for line_id, result in results.items():
+            if result.status in ("created", "updated") and (self._created[line_id] or written[line_id]):
+                undo = {"created": self._created[line_id], "written": written[line_id]}
+                results[line_id] = result._replace(undo=undo)
+        return results
 
 
 class RowError(Exception):

@@ -7,7 +7,7 @@ from odoo import Command, api, models
 from odoo.tools import format_date
 
 from ..engine import Column, Schema
-from .crm_bulk_import_type import Result
+from .crm_bulk_import_type import Result, UndoLog
 
 
 class CrmBulkImportTypeAssignment(models.AbstractModel):
@@ -89,7 +89,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
         users = self._find_users(job, emails)
         plans = self._find_plans(job, {row.values["workflow_name"] for row in rows if row.values["workflow_name"]})
 
-        results, assignments = {}, {}
+        results, assignments, line_of = {}, {}, {}
         for row in rows:
             problems = []
             external_id = row.values["external_id"]
@@ -142,6 +142,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                 continue
             # A customer named on several rows: the last row wins, as in the file.
             assignments[partner.id] = (partner, managers, plan)
+            line_of[partner.id] = row.line.id
             results[row.line.id] = Result(
                 "updated",
                 self.env._(
@@ -153,8 +154,13 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                 "res.partner",
                 partner.id,
             )
-        self._assign(job, assignments.values())
-        return results
+        undo = UndoLog()
+        for partner_id, (partner, _managers, _plan) in assignments.items():
+            undo.watch(line_of[partner_id], partner, ("account_manager_ids", "user_id"))
+        activities = self._assign(job, assignments.values())
+        for activity in activities:
+            undo.created(line_of[activity.res_id], activity)
+        return undo.attach(results)
 
     # ------------------------------------------------------------
     # Helpers
@@ -213,7 +219,9 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
         An import assigning thousands of customers must not send thousands of
         "you have been assigned" emails nor write two messages per customer:
         notifications and field tracking are replaced by that one note, which
-        names the import."""
+        names the import.
+
+        :return: the activities created"""
         quiet = {
             "mail_activity_quick_update": True,
             "mail_auto_subscribe_no_notify": True,
@@ -266,10 +274,12 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                 self.env._("Customer assignment by import %(job)s", job=job.name),
                 Markup().join(Markup("<li>%s</li>") % item for item in items),
             )
+        activities = self.env["mail.activity"]
         for vals_list in activity_vals.values():
-            self.env["mail.activity"].with_context(**quiet).create(vals_list)
+            activities |= self.env["mail.activity"].with_context(**quiet).create(vals_list)
         if bodies:
             self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies=bodies)
+        return activities
 
     @api.model
     def _choices_account_managers(self, company):

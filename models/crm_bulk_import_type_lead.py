@@ -3,7 +3,7 @@ from odoo import api, models
 
 from ..engine import Column, Schema
 from .crm_bulk_import_lead_field import FIELD_PARSERS
-from .crm_bulk_import_type import Result
+from .crm_bulk_import_type import Result, UndoLog
 
 # Headers the lead fields also answer to, French and German included.
 LEAD_ALIASES = {
@@ -147,10 +147,12 @@ class CrmBulkImportTypeLead(models.AbstractModel):
             leads = [self.env["crm.lead"]] * len(to_create)
         else:
             leads = self.env["crm.lead"]._bulk_import_create([vals for _row, vals in to_create])
+        undo = UndoLog()
         for (row, _vals), lead in zip(to_create, leads, strict=True):
             warnings = self._duplicate_warnings(row, duplicates)
             results[row.line.id] = Result("created", "\n".join(warnings), "crm.lead" if lead else "", lead.id)
-        return results
+            undo.created(row.line.id, lead)
+        return undo.attach(results)
 
     # ------------------------------------------------------------
     # Helpers

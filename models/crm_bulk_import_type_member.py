@@ -5,7 +5,7 @@ from odoo import api, fields, models
 
 from ..engine import Column, Schema
 from ..readers import normalize_header
-from .crm_bulk_import_type import Result
+from .crm_bulk_import_type import Result, UndoLog
 
 
 class CrmBulkImportTypeMember(models.AbstractModel):
@@ -153,7 +153,8 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 continue
             valid.append((row, plan))
 
-        members = self._members(job, [row for row, _plan in valid], teams, countries, job_members)
+        undo = UndoLog()
+        members = self._members(job, [row for row, _plan in valid], teams, countries, job_members, undo=undo)
         if custom:
             for (row, _plan), member in zip(valid, members, strict=True):
                 self._set_custom_fields(job, member, row, custom)
@@ -161,7 +162,9 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         entries = []
         for (row, plan), member in zip(valid, members, strict=True):
             payer = (
-                self._payer(job, row.values["paid_by"], file_names, job_members, odoo_members)
+                self._payer(
+                    job, row.values["paid_by"], file_names, job_members, odoo_members, undo=undo, line_id=row.line.id
+                )
                 if row.values["paid_by"]
                 else member
             )
@@ -174,11 +177,19 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     "payer": payer,
                     "date_start": start,
                     "billing_start": start if job.prorate_at_start and start < first_bill else False,
+                    "line_id": row.line.id,
                 }
             )
-        self._subscribe_many(job, entries)
+        self._subscribe_many(job, entries, undo)
         if job.send_portal_invitations:
-            self._invite(self.env["res.partner"].union(*members))
+            invited = self.env["res.partner"].union(*members)
+            users_before = invited.with_context(active_test=False).user_ids
+            self._invite(invited)
+            line_of = {}
+            for (row, _plan), member in zip(valid, members, strict=True):
+                line_of.setdefault(member.id, row.line.id)
+            for user in invited.with_context(active_test=False).user_ids - users_before:
+                undo.created(line_of[user.partner_id.id], user)
         close_companies = self._close_companies(teams)
         for (row, plan), entry in zip(valid, entries, strict=True):
             member, payer = entry["member"], entry["payer"]
@@ -201,7 +212,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 "res.partner",
                 member.id,
             )
-        return results
+        return undo.attach(results)
 
     # ------------------------------------------------------------
     # Helpers
@@ -249,7 +260,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return found
 
     @api.model
-    def _members(self, job, rows, teams, countries, job_members):
+    def _members(self, job, rows, teams, countries, job_members, *, undo):
         """The member of each row, in order: the teams (companies) the rows
         name are created first, in one batch, then the members in one batch;
         a name this job created already (as a payer, or on an earlier row) is
@@ -265,9 +276,13 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 for name in new_teams
             ]
         )
+        first_row = {}
+        for row in rows:
+            first_row.setdefault(row.values["company"], row)
         for name, team in zip(new_teams, created, strict=True):
             teams[name] = team
             job_members.setdefault(name, team)
+            undo.created(first_row[name].line.id, team)
 
         values_list, to_create, later = [], {}, []
         for index, row in enumerate(rows):
@@ -296,6 +311,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         members = [None] * len(rows)
         for (name, index), member in zip(to_create.items(), created, strict=True):
             members[index] = job_members[name] = member
+            undo.created(rows[index].line.id, member)
         for index in later:
             member = job_members[rows[index].values["name"]]
             member.write(values_list[index])
@@ -303,7 +319,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return members
 
     @api.model
-    def _payer(self, job, name, file_names, job_members, odoo_members):
+    def _payer(self, job, name, file_names, job_members, odoo_members, *, undo, line_id):
         """Pass 2 of Paid By: the member of this job, else Odoo's member; a
         payer whose own row comes later is created now and completed then."""
         payer = job_members.get(name) or odoo_members.get(name)
@@ -315,6 +331,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     "bulk_import_job_id": job.id,
                 }
             )
+            undo.created(line_id, payer)
         return payer
 
     @api.model

@@ -4,10 +4,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..engine import Column, Schema
-from .crm_bulk_import_type import Result
+from .crm_bulk_import_type import Result, UndoLog
 
 # Dates a promotion never copies (seed 000: "except Follow-up dates, tour
 # dates, promoted dates"): these columns are neither fields nor custom fields.
+# Fields of a contact promoted in place that the import sets after its first
+# write (team, room permissions, custom fields): kept for a revert.
+CONTACT_FIELDS_SET_LATER = ("parent_id", "room_permission_group_ids", "member_company_id", "member_properties")
 NEVER_COPIED = ("follow up date", "follow-up date", "next follow up", "tour date", "promoted date", "promoted on")
 
 
@@ -154,13 +157,14 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         # Members: the contacts promoted in place, the others created at once.
         quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
         members = [None] * len(valid)
-        to_create = []
+        to_create, undo = [], UndoLog()
         for index, (row, lead, contact) in enumerate(valid):
             values = self._member_values(job, row, lead, contact, countries)
             values["room_permission_group_ids"] = [
                 fields.Command.link(groups[name.lower()].id) for name in row.values["room_permissions"]
             ]
             if contact:
+                undo.watch(row.line.id, contact, [*values, *CONTACT_FIELDS_SET_LATER])
                 contact.write(values)
                 members[index] = contact
             else:
@@ -168,6 +172,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         created = self.env["res.partner"].with_context(**quiet).create([values for _index, values in to_create])
         for (index, _values), member in zip(to_create, created, strict=True):
             members[index] = member
+            undo.created(valid[index][0].line.id, member)
 
         # Teams: "it will assign the team admin to the FIRST person in the
         # spreadsheet": the first row of a team that does not exist yet.
@@ -176,8 +181,11 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         for name, member in zip(team_names, members, strict=True):
             if name not in teams:
                 new_teams.setdefault(name, member)
-        for name, team in zip(new_teams, self._create_teams(job, list(new_teams.items())), strict=True):
+        line_of = {member.id: row.line.id for (row, _lead, _contact), member in zip(valid, members, strict=True)}
+        created_teams = self._create_teams(job, list(new_teams.items()))
+        for (name, admin), team in zip(new_teams.items(), created_teams, strict=True):
             teams[name] = team
+            undo.created(line_of[admin.id], team)
         by_team = {}
         for name, member in zip(team_names, members, strict=True):
             by_team.setdefault(name, []).append(member.id)
@@ -197,9 +205,13 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                     "plans": [plans[plan.lower()] for plan in row.values["plans"]],
                     "first_bill": first_bill,
                     "billing_start": start,
+                    "line_id": row.line.id,
                 }
             )
-        self._subscribe_many(job, entries)
+        self._subscribe_many(job, entries, undo)
+        for row, lead, _contact in valid:
+            if lead:
+                undo.watch(row.line.id, lead, ("partner_id", "stage_id", "probability", "active"))
         promoted = zip(valid, members, strict=True)
         self._close_leads(job, [(lead, member) for (_row, lead, _contact), member in promoted if lead])
         if job.send_onboarding_email:
@@ -221,7 +233,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                 "res.partner",
                 member.id,
             )
-        return results
+        return undo.attach(results)
 
     # ------------------------------------------------------------
     # Helpers

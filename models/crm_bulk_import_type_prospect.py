@@ -2,7 +2,7 @@
 from odoo import Command, api, models
 
 from ..engine import Column, Schema
-from .crm_bulk_import_type import Result
+from .crm_bulk_import_type import Result, UndoLog
 
 
 class CrmBulkImportTypeProspect(models.AbstractModel):
@@ -57,7 +57,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
         existing = self._find_partners(job, {row.values["email"] for row in rows})
         countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
         tags = self._tags({name for row in rows for name in row.values["tags"]})
-        results, invite = {}, self.env["res.partner"]
+        results, invite, undo = {}, self.env["res.partner"], UndoLog()
         for row in rows:
             problems = []
             group = groups.get(row.values["group"])
@@ -87,6 +87,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
             partner = existing.get(row.values["email"])
             if partner:
                 # A partner from another platform: assigned, not duplicated.
+                undo.watch(row.line.id, partner, [*values, "program_state"])
                 partner.write(values)
                 if group.auto_accept:
                     partner.action_prospect_accept()
@@ -117,6 +118,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                 }
             )
             invite |= partner
+            undo.created(row.line.id, partner)
             results[row.line.id] = Result(
                 "created",
                 self.env._(
@@ -129,7 +131,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
             )
         if job.send_invitations and invite:
             invite.action_prospect_invite()
-        return results
+        return undo.attach(results)
 
     @api.model
     def _find_groups(self, job, names):

@@ -2,6 +2,7 @@
 from odoo import fields, models
 
 from .crm_bulk_import_job import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_ROWS, DEFAULT_PORTAL_MAX_FILE_MB
+from .crm_bulk_import_job_revert import DEFAULT_REVERT_DAYS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -20,4 +21,7 @@ class ResConfigSettings(models.TransientModel):
         "Maximum Portal Upload (MB)",
         config_parameter="crm_bulk_import.portal_max_file_mb",
         default=DEFAULT_PORTAL_MAX_FILE_MB,
+    )
+    crm_bulk_import_revert_days = fields.Integer(
+        "Revert Window (days)", config_parameter="crm_bulk_import.revert_days", default=DEFAULT_REVERT_DAYS
     )

@@ -1,2 +1,3 @@
 from . import crm_bulk_import_wizard
 from . import crm_bulk_import_wizard_mapping
+from . import crm_bulk_import_line_fix

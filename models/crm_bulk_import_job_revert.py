@@ -1,0 +1,507 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Revert a finished import (SPEC "Beyond the anchors").
+
+Each applied line keeps an undo log (``crm.bulk.import.job.line.undo``, see
+UndoLog): the records the row created, and the old and new values of the
+fields it changed on records that existed before. A revert walks the lines
+from the last row to the first; for each row it either undoes everything
+(deletes what the row created, restores the old values) or, when something
+has used the row's records since (an invoice, an activity, a sign-in...),
+keeps the row whole and says why. A value changed by someone since the
+import is left as it is, and listed."""
+
+import time
+from datetime import timedelta
+
+import psycopg2
+from markupsafe import Markup
+from psycopg2.extras import execute_values
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import split_every
+
+from ..writers import write_csv
+from .crm_bulk_import_job import SQL_BATCH, download_action
+from .crm_bulk_import_type import undo_value
+
+DEFAULT_REVERT_DAYS = 30
+REVERTABLE_STATES = ("done", "error", "cancelled")
+# Deleted in this order: what refers to a record goes before it.
+DELETE_ORDER = ("account.move", "mail.activity", "sale.subscription", "crm.lead", "res.users", "res.partner")
+DRY_RUN_REVERT = {"reverted": "would_revert", "partial": "would_partial", "kept": "would_keep"}
+# Lines a background revert handles per committed chunk.
+REVERT_CHUNK = 500
+# Rows the chatter report lists (the lines list them all).
+REPORTED = 20
+# Names listed in a message before "..."
+LISTED = 3
+
+
+class CrmBulkImportJob(models.Model):
+    _inherit = "crm.bulk.import.job"
+
+    is_revert_dry_run = fields.Boolean(
+        "Lines show a revert dry run",
+        readonly=True,
+        copy=False,
+        help="The Revert column of the lines predicts a revert: nothing has been undone yet.",
+    )
+    count_reverted = fields.Integer("Rows reverted", readonly=True, copy=False)
+    count_revert_partial = fields.Integer("Rows partly reverted", readonly=True, copy=False)
+    count_revert_kept = fields.Integer("Rows kept", readonly=True, copy=False)
+    revert_mode = fields.Selection(
+        [("dry_run", "Revert dry run"), ("revert", "Revert")],
+        readonly=True,
+        copy=False,
+        help="A revert (or its dry run) under way in the background.",
+    )
+    date_reverted = fields.Datetime("Reverted on", readonly=True, copy=False)
+    reverted_by_id = fields.Many2one("res.users", "Reverted by", readonly=True, copy=False)
+    revert_deadline = fields.Datetime(
+        "Can be reverted until",
+        compute="_compute_revert_deadline",
+        help="Imports can be reverted within the window set in Settings > CRM > Bulk Import.",
+    )
+    can_revert = fields.Boolean(compute="_compute_revert_deadline")
+    # Fix in place: the rows to correct before "Retry failed rows".
+    error_line_ids = fields.One2many(
+        "crm.bulk.import.job.line", "job_id", string="Rows to fix", domain=[("status", "=", "error")], readonly=True
+    )
+
+    @api.depends("state", "date_done", "count_created", "count_updated", "revert_mode")
+    def _compute_revert_deadline(self):
+        days = self._revert_days()
+        now = fields.Datetime.now()
+        for job in self:
+            job.revert_deadline = job.date_done + timedelta(days=days) if job.date_done and days else False
+            job.can_revert = (
+                not job.revert_mode
+                and job.state in REVERTABLE_STATES
+                and bool(job.count_created or job.count_updated)
+                and not (job.revert_deadline and job.revert_deadline < now)
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_revert_dry_run(self):
+        """What a revert would undo and keep, on the lines; nothing changes."""
+        self._revert(dry_run=True)
+        return self._action_open()
+
+    def action_revert(self):
+        """Undo what the import did (see the module docstring)."""
+        self._revert(dry_run=False)
+        return self._action_open()
+
+    def action_download_revert_report(self):
+        """The revert's outcome row by row, as a CSV file."""
+        self.ensure_one()
+        lines = self.env["crm.bulk.import.job.line"].search(
+            [("job_id", "=", self.id), ("revert_status", "!=", False)], order="row_number"
+        )
+        if not lines:
+            raise UserError(self.env._("%(job)s has not been reverted (nor dry-run).", job=self.name))
+        statuses = dict(lines._fields["revert_status"]._description_selection(self.env))
+        headers = [self.env._("Row"), self.env._("Record"), self.env._("Outcome"), self.env._("Details")]
+        rows = [
+            [line.row_number, line.record_ref.display_name if line.record_ref else "", statuses[line.revert_status]]
+            + [line.revert_message or ""]
+            for line in lines
+        ]
+        stem = (self.file_name or self.name).rsplit(".", 1)[0]
+        return download_action(self, f"{stem}-revert.csv", write_csv(headers, rows), "csv")
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _revert_days(self):
+        """The revert window in days (0: no limit)."""
+        param = self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.revert_days", DEFAULT_REVERT_DAYS)
+        return int(param or 0)
+
+    def _check_revertable(self):
+        if not (self.env.su or self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager")):
+            raise AccessError(self.env._("Only a Bulk Import Manager can revert an import."))
+        self.check_access("write")
+        days = self._revert_days()
+        for job in self:
+            if job.revert_mode:
+                raise UserError(self.env._("A revert of %(job)s is already under way.", job=job.name))
+            if job.state not in REVERTABLE_STATES:
+                raise UserError(
+                    self.env._(
+                        "Only a finished import can be reverted; %(job)s is %(state)s.",
+                        job=job.name,
+                        state=dict(job._fields["state"]._description_selection(self.env))[job.state],
+                    )
+                )
+            if days and job.date_done and job.date_done < fields.Datetime.now() - timedelta(days=days):
+                raise UserError(
+                    self.env._(
+                        "%(job)s finished on %(date)s, more than %(days)s days ago: imports can be reverted "
+                        "within %(days)s days (Settings > CRM > Bulk Import).",
+                        job=job.name,
+                        date=fields.Datetime.to_string(job.date_done)[:10],
+                        days=days,
+                    )
+                )
+
+    def _revert(self, dry_run):
+        """Revert (or dry-run) at once, or queue it for the background cron
+        when the job has more rows than a request should handle."""
+        self._check_revertable()
+        for job in self:
+            self.env.flush_all()
+            self.env.cr.execute(
+                """UPDATE crm_bulk_import_job_line SET revert_status = NULL, revert_message = NULL
+                    WHERE job_id = %s""",
+                [job.id],
+            )
+            self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
+            count = job._revert_todo_count()
+            if not count:
+                raise UserError(
+                    self.env._("%(job)s created and changed nothing: there is nothing to revert.", job=job.name)
+                )
+            mode = "dry_run" if dry_run else "revert"
+            if not dry_run:
+                job.reverted_by_id = self.env.user
+            if job._in_background(count):
+                job.write({"revert_mode": mode, "state": job.state if dry_run else "reverting"})
+                job.message_post(
+                    body=self.env._("%(count)s rows queued for a background revert.", count=count)
+                    if not dry_run
+                    else self.env._("%(count)s rows queued for a background revert dry run.", count=count)
+                )
+                self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
+            else:
+                job.revert_mode = mode
+                job._run_revert(chunk_size=count)
+
+    def _revert_todo_count(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT count(*) FROM crm_bulk_import_job_line
+                WHERE job_id = %s AND status IN ('created', 'updated') AND undo IS NOT NULL
+                  AND revert_status IS NULL""",
+            [self.id],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _run_revert(self, chunk_size=REVERT_CHUNK, auto_commit=False, deadline=None):
+        """Revert the job's lines from the last row to the first, a chunk at a
+        time; each chunk's changes and outcomes are written together (and
+        committed in the background), so a restart goes on where it stopped.
+        A dry run rolls each chunk back and keeps only the outcomes.
+
+        :return: the number of lines handled"""
+        self.ensure_one()
+        dry_run = self.revert_mode == "dry_run"
+        Line = self.env["crm.bulk.import.job.line"]
+        handled = 0
+        while deadline is None or time.monotonic() < deadline:
+            self.env.flush_all()
+            self.env.cr.execute(
+                """SELECT id FROM crm_bulk_import_job_line
+                    WHERE job_id = %s AND status IN ('created', 'updated') AND undo IS NOT NULL
+                      AND revert_status IS NULL
+                    ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",
+                [self.id, chunk_size],
+            )
+            line_ids = [line_id for (line_id,) in self.env.cr.fetchall()]
+            if not line_ids:
+                self._finish_revert()
+                break
+            outcomes = {}
+            savepoint = self.env.cr.savepoint() if dry_run else None
+            try:
+                for line in Line.browse(line_ids):
+                    outcomes[line.id] = self._revert_line(line)
+            finally:
+                if savepoint:
+                    savepoint.close(rollback=True)
+                    self.env.invalidate_all()
+            self._write_revert_outcomes(outcomes, dry_run)
+            handled += len(outcomes)
+            if auto_commit:
+                self.env.cr.commit()
+                self.env.invalidate_all()
+        return handled
+
+    def _finish_revert(self):
+        """Counts, state and report, once every line has its outcome."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT revert_status, count(*) FROM crm_bulk_import_job_line
+                WHERE job_id = %s AND revert_status IS NOT NULL GROUP BY revert_status""",
+            [self.id],
+        )
+        counts = dict(self.env.cr.fetchall())
+        dry_run = self.revert_mode == "dry_run"
+        vals = {
+            "count_reverted": counts.get("reverted", 0) + counts.get("would_revert", 0),
+            "count_revert_partial": counts.get("partial", 0) + counts.get("would_partial", 0),
+            "count_revert_kept": counts.get("kept", 0) + counts.get("would_keep", 0),
+            "is_revert_dry_run": dry_run,
+            "revert_mode": False,
+        }
+        if not dry_run:
+            vals.update(state="reverted", date_reverted=fields.Datetime.now())
+        self.write(vals)
+        if not dry_run:
+            self.message_post(
+                body=self._revert_report(),
+                partner_ids=(self.user_id | self.reverted_by_id).partner_id.ids,
+            )
+
+    @api.model
+    def _run_background_reverts(self, deadline, auto_commit):
+        """For the background cron: the reverts and revert dry runs queued.
+
+        :return: (lines handled, lines remaining)"""
+        done = 0
+        for job in self.search([("revert_mode", "!=", False)], order="id"):
+            done += job._run_revert(auto_commit=auto_commit, deadline=deadline)
+            if time.monotonic() >= deadline:
+                break
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT count(*) FROM crm_bulk_import_job_line line
+                 JOIN crm_bulk_import_job job ON job.id = line.job_id
+                WHERE job.revert_mode IS NOT NULL AND line.status IN ('created', 'updated')
+                  AND line.undo IS NOT NULL AND line.revert_status IS NULL"""
+        )
+        return done, self.env.cr.fetchone()[0]
+
+    def _revert_line(self, line):
+        """Undo one row, or keep it whole when its records have been used.
+
+        :return: (reverted / partial / kept, message)"""
+        undo = line.undo or {}
+        created = [self._undo_record(model, res_id) for model, res_id in undo.get("created", [])]
+        own = {(record._name, record.id) for record in created}
+        existing = [record for record in created if record.exists()]
+        written_leads = {res_id for model, res_id, _changes in undo.get("written", []) if model == "crm.lead"}
+        reasons = []
+        for record in existing:
+            reasons += self._revert_usage(record, own, written_leads)
+        if reasons:
+            return "kept", self.env._("Row %(row)s kept: %(reasons)s.", row=line.row_number, reasons="; ".join(reasons))
+        try:
+            with self.env.cr.savepoint():
+                restored, notes = self._revert_written(undo.get("written", []))
+                deleted = self._revert_created(created, existing)
+        except (UserError, ValidationError, psycopg2.Error) as error:
+            self.env.invalidate_all()
+            return "kept", self.env._(
+                "Row %(row)s kept: it could not be undone (%(error)s).", row=line.row_number, error=error
+            )
+        done = []
+        if deleted:
+            done.append(self.env._("deleted %(records)s", records=", ".join(deleted)))
+        if restored:
+            done.append(self.env._("restored %(records)s", records=", ".join(restored)))
+        message = self.env._(
+            "Row %(row)s: %(done)s.", row=line.row_number, done="; ".join(done) or self.env._("nothing left to undo")
+        )
+        if notes:
+            message += " " + self.env._("Not undone: %(notes)s.", notes="; ".join(notes))
+        return ("partial" if notes else "reverted"), message
+
+    def _undo_record(self, model, res_id):
+        return self.env[model].sudo().with_context(active_test=False).browse(res_id)
+
+    def _revert_written(self, written):
+        """Restore the old values, the last change first; a field someone
+        changed since the import keeps its new value.
+
+        :return: ([restored record and fields], [notes of what was not])"""
+        restored, notes = [], []
+        for model, res_id, changes in reversed(written):
+            record = self._undo_record(model, res_id)
+            if not record.exists():
+                notes.append(self.env._("%(model)s #%(id)s was deleted since the import", model=model, id=res_id))
+                continue
+            vals, changed = {}, []
+            for name, (old, new) in changes.items():
+                field = record._fields.get(name)
+                if not field:
+                    continue
+                label = field._description_string(self.env)
+                if undo_value(record, name) != new:
+                    changed.append(label)
+                elif field.type in ("one2many", "many2many"):
+                    vals[name] = [Command.set(self.env[field.comodel_name].browse(old).exists().ids)]
+                else:
+                    vals[name] = old
+            if vals:
+                labels = ", ".join(record._fields[name]._description_string(self.env) for name in vals)
+                record.write(vals)
+                restored.append(f"{record.display_name} ({labels})")
+            if changed:
+                notes.append(
+                    self.env._(
+                        "%(record)s: %(fields)s changed since the import, left as is",
+                        record=record.display_name,
+                        fields=", ".join(changed),
+                    )
+                )
+        return restored, notes
+
+    def _revert_created(self, created, existing):
+        """Delete what the row created and still exists; the records that
+        refer to others go first, and a team after its members.
+
+        :return: the names of the deleted records"""
+        deleted = []
+        for model in DELETE_ORDER + tuple({record._name for record in existing} - set(DELETE_ORDER)):
+            records = [record for record in existing if record._name == model]
+            if model == "res.partner":
+                records.sort(key=lambda partner: partner.is_company)
+            for record in records:
+                deleted.append(record.display_name or f"{model} #{record.id}")
+                record.unlink()
+        return deleted
+
+    def _revert_usage(self, record, own, written_leads):
+        """Why ``record`` (created by a row) must be kept: what uses it now
+        that the row did not create."""
+        reasons = []
+
+        def others(records):
+            return records.filtered(lambda other: (other._name, other.id) not in own)
+
+        def names(records):
+            listed = ", ".join(other.display_name or str(other.id) for other in records[:LISTED])
+            return listed + (", ..." if len(records) > LISTED else "")
+
+        name = record.display_name
+        if "activity_ids" in record._fields and others(record.activity_ids):
+            reasons.append(
+                self.env._(
+                    "%(record)s has activities: %(names)s", record=name, names=names(others(record.activity_ids))
+                )
+            )
+        if "message_ids" in record._fields and self.env["mail.message"].sudo().search_count(
+            [("model", "=", record._name), ("res_id", "=", record.id), ("message_type", "in", ("comment", "email"))],
+            limit=1,
+        ):
+            reasons.append(self.env._("%(record)s has messages or notes", record=name))
+        if record._name == "crm.lead":
+            if record.type == "opportunity":
+                reasons.append(self.env._("%(record)s was converted to an opportunity", record=name))
+            if record.user_id:
+                reasons.append(self.env._("%(record)s is assigned to %(user)s", record=name, user=record.user_id.name))
+        elif record._name == "res.partner":
+            reasons += self._partner_usage(record, others, names, written_leads)
+        elif record._name == "sale.subscription":
+            invoices = others(record.invoice_ids)
+            if invoices:
+                reasons.append(self.env._("%(record)s has invoices: %(names)s", record=name, names=names(invoices)))
+            if record.sale_order_ids:
+                reasons.append(
+                    self.env._(
+                        "%(record)s has sales orders: %(names)s", record=name, names=names(record.sale_order_ids)
+                    )
+                )
+        elif record._name == "account.move" and record.state != "draft":
+            reasons.append(self.env._("invoice %(record)s is no longer a draft", record=name))
+        elif record._name == "res.users" and record.login_date:
+            reasons.append(
+                self.env._(
+                    "%(record)s signed in on %(date)s",
+                    record=record.login,
+                    date=fields.Datetime.to_string(record.login_date)[:10],
+                )
+            )
+        return reasons
+
+    def _partner_usage(self, partner, others, names, written_leads):
+        reasons, name = [], partner.display_name
+        search = {
+            model: self.env[model].sudo().with_context(active_test=False).search
+            for model in ("account.move", "sale.order", "sale.subscription", "crm.lead")
+        }
+        invoices = others(search["account.move"]([("partner_id", "=", partner.id)]))
+        if invoices:
+            reasons.append(self.env._("%(record)s has invoices: %(names)s", record=name, names=names(invoices)))
+        orders = search["sale.order"]([("partner_id", "=", partner.id)])
+        if orders:
+            reasons.append(self.env._("%(record)s has sales orders: %(names)s", record=name, names=names(orders)))
+        subscriptions = others(search["sale.subscription"]([("partner_id", "=", partner.id)]))
+        if subscriptions:
+            reasons.append(
+                self.env._("%(record)s pays subscriptions: %(names)s", record=name, names=names(subscriptions))
+            )
+        leads = others(search["crm.lead"]([("partner_id", "=", partner.id), ("id", "not in", list(written_leads))]))
+        if leads:
+            reasons.append(self.env._("%(record)s is the customer of %(names)s", record=name, names=names(leads)))
+        children = others(partner.with_context(active_test=False).child_ids)
+        if children:
+            reasons.append(self.env._("%(record)s has contacts: %(names)s", record=name, names=names(children)))
+        users = others(partner.with_context(active_test=False).user_ids)
+        if users:
+            reasons.append(
+                self.env._(
+                    "%(record)s has a user account: %(names)s", record=name, names=", ".join(users.mapped("login"))
+                )
+            )
+        return reasons
+
+    def _write_revert_outcomes(self, outcomes, dry_run):
+        self.env.flush_all()
+        rows = [
+            (line_id, DRY_RUN_REVERT[status] if dry_run else status, message)
+            for line_id, (status, message) in outcomes.items()
+        ]
+        for batch in split_every(SQL_BATCH, rows, list):
+            execute_values(
+                self.env.cr._obj,
+                """UPDATE crm_bulk_import_job_line AS line
+                      SET revert_status = v.status, revert_message = v.message
+                     FROM (VALUES %s) AS v(id, status, message)
+                    WHERE line.id = v.id""",
+                batch,
+                page_size=len(batch),
+            )
+        self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
+
+    def _revert_report(self):
+        """The chatter report: the counts, then what was kept or not wholly
+        undone, row by row (the first ones; the lines have them all)."""
+        summary = self.env._(
+            "%(job)s reverted: %(reverted)s rows undone, %(partial)s partly, %(kept)s kept.",
+            job=self.name,
+            reverted=self.count_reverted,
+            partial=self.count_revert_partial,
+            kept=self.count_revert_kept,
+        )
+        self.env.cr.execute(
+            """SELECT revert_message FROM crm_bulk_import_job_line
+                WHERE job_id = %s AND revert_status IN ('partial', 'kept') ORDER BY row_number LIMIT %s""",
+            [self.id, REPORTED],
+        )
+        telling = [message for (message,) in self.env.cr.fetchall()]
+        emailed = {
+            "promote": self.send_onboarding_email,
+            "prospect": self.send_invitations,
+            "member": self.send_portal_invitations,
+        }
+        if emailed.get(self.import_type):
+            telling.append(self.env._("Emails the import sent cannot be recalled."))
+        items = Markup().join(Markup("<li>%s</li>") % message for message in telling)
+        more = self.count_revert_partial + self.count_revert_kept - REPORTED
+        return (
+            Markup("<p>%s</p>") % summary
+            + (Markup("<ul>%s</ul>") % items if items else "")
+            + (
+                Markup("<p>%s</p>") % self.env._("... and %(count)s more: see the lines.", count=more)
+                if more > 0
+                else ""
+            )
+        )

@@ -1,0 +1,111 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Fix failing rows in place: on a job that ended with errors, the failing
+rows' values are corrected on the job, and "Retry failed rows" runs only
+those rows again, as part of the same job, with the counts updated."""
+
+from odoo.exceptions import UserError
+
+from .common import BulkImportCase, csv_bytes
+
+
+class TestFixInPlace(BulkImportCase):
+    def import_with_errors(self, **vals):
+        job = self.make_job(
+            csv_bytes(
+                [
+                    self.HEADER,
+                    ["CUST-001", "alice@example.com", "Onboarding"],
+                    ["CUST-002", "alice(at)example.com", ""],
+                    ["CUST-003", "bob@example.com", "Onbording"],
+                ]
+            ),
+            **vals,
+        )
+        job.action_import()
+        self.assertEqual((job.state, job.count_updated, job.count_error), ("error", 1, 2))
+        return job
+
+    def fix(self, line, **values):
+        """Open the row's Fix dialog as the web client does, change cells, save."""
+        action = line.action_fix()
+        wizard = self.env[action["res_model"]].with_user(self.importer).browse(action["res_id"])
+        for cell in wizard.cell_ids:
+            if cell.column_name in values:
+                cell.value = values[cell.column_name]
+        wizard.action_save()
+        return wizard
+
+    def activities(self):
+        return self.env["mail.activity"].search_count([("res_model", "=", "res.partner")])
+
+    def test_fix_the_values_then_retry_only_the_failed_rows(self):
+        job = self.import_with_errors()
+        first_activities = self.activities()
+        bad_email, bad_plan = job.error_line_ids.sorted("row_number")
+
+        action = bad_email.action_fix()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.message, bad_email.message)
+        in_error = wizard.cell_ids.filtered("in_error")
+        self.assertEqual(in_error.column_name, "Account manager email", "the column the error names is flagged")
+        self.assertEqual(wizard.cell_ids[0], in_error, "and shown first")
+
+        self.fix(bad_email, **{"Account manager email": "alice@example.com"})
+        self.fix(bad_plan, **{"Workflow name": "Onboarding"})
+        self.assertEqual(bad_email.values["Account manager email"], "alice@example.com")
+        self.assertTrue(bad_email.edited)
+        self.assertEqual(bad_email.status, "error", "the row keeps its error until it is retried")
+
+        job.action_retry_failed()
+        self.assertEqual(job.state, "done")
+        self.assertEqual((job.count_total, job.count_updated, job.count_error), (3, 3, 0))
+        self.assertEqual(self.customer("CUST-002").account_manager_ids, self.alice)
+        self.assertEqual(self.customer("CUST-003").account_manager_ids, self.bob)
+        # Only the two retried rows ran: one plan activity more (row 4), none
+        # again for row 2, which was imported the first time.
+        self.assertEqual(self.activities(), first_activities + 1)
+        self.assertIn("<p>Retrying 2 failed rows.</p>", job.message_ids.mapped("body"))
+
+    def test_a_row_still_wrong_stays_in_error(self):
+        job = self.import_with_errors()
+        bad_email, _bad_plan = job.error_line_ids.sorted("row_number")
+        self.fix(bad_email, **{"Account manager email": "nobody@example.com"})
+        job.action_retry_failed()
+        self.assertEqual((job.state, job.count_updated, job.count_error), ("error", 1, 2))
+        self.assertIn('value "nobody@example.com": User not found', bad_email.message)
+        self.assertTrue(job.action_download_errors(), "the error file still works after a retry")
+
+    def test_a_retry_of_many_rows_runs_in_the_background(self):
+        job = self.import_with_errors()
+        self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.background_threshold", 1)
+        for line in job.error_line_ids:
+            self.fix(line, **{"Account manager email": "bob@example.com", "Workflow name": ""})
+        job.action_retry_failed()
+        self.assertEqual(job.state, "queued")
+        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        self.assertEqual((job.state, job.count_updated, job.count_error), ("done", 3, 0))
+
+    def test_extra_cells_can_be_removed(self):
+        job = self.make_job(csv_bytes([self.HEADER, ["CUST-001", "alice@example.com", "", "stray"]]))
+        job.action_import()
+        self.assertEqual(job.state, "error")
+        line = job.error_line_ids
+        action = line.action_fix()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.extra_values, "stray")
+        wizard.drop_extra_values = True
+        wizard.action_save()
+        job.action_retry_failed()
+        self.assertEqual((job.state, job.count_updated), ("done", 1))
+
+    def test_only_rows_in_error_of_a_job_in_error(self):
+        job = self.make_job(csv_bytes([self.HEADER, ["CUST-001", "alice@example.com", ""]]))
+        job.action_import()
+        self.assertEqual(job.state, "done")
+        with self.assertRaises(UserError):
+            job.line_ids.action_fix()
+        with self.assertRaises(UserError):
+            job.action_retry_failed()
+        job = self.import_with_errors()
+        with self.assertRaises(UserError):
+            job.line_ids.filtered(lambda line: line.status == "updated").action_fix()
