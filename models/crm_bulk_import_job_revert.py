@@ -164,6 +164,14 @@ class CrmBulkImportJob(models.Model):
             )
             self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
             count = job._revert_todo_count()
+            if not count and (job.count_created or job.count_updated):
+                raise UserError(
+                    self.env._(
+                        "%(job)s kept no record of what it did (it ran before reverts were recorded): "
+                        "it cannot be reverted.",
+                        job=job.name,
+                    )
+                )
             if not count:
                 raise UserError(
                     self.env._("%(job)s created and changed nothing: there is nothing to revert.", job=job.name)

@@ -269,6 +269,35 @@ class TestRevertMembers(MemberRevertCase):
         self.assertEqual(self.env["sale.subscription"].search_count([("partner_id", "=", bruno.id)]), 1)
         self.assertIn(f"Bruno Petit has invoices: {invoice.name}", job.message_ids[0].body)
 
+    def test_portal_users_it_invited_go_unless_they_signed_in(self):
+        job = self.run_import(
+            "member",
+            MEMBER_HEADER,
+            [
+                ["Dora Lee", "Fixed Desk", "2025-10-01", "2025-11-01", "dora@example.com", "", ""],
+                ["Eli Moss", "Fixed Desk", "2025-10-01", "2025-11-01", "eli@example.com", "", ""],
+            ],
+            send_portal_invitations=True,
+        )
+        dora, eli = self.partner("Dora Lee"), self.partner("Eli Moss")
+        self.assertTrue(dora.user_ids and eli.user_ids, "both were invited to the portal")
+        eli_user = eli.user_ids
+        self.env.cr.execute("UPDATE res_users SET login_date = now() WHERE id = %s", [eli_user.id])
+        eli_user.invalidate_recordset(["login_date"])
+        job.action_revert()
+        self.assertFalse(dora.exists(), "Dora never signed in: her user and she are deleted")
+        self.assertTrue(eli.exists() and eli_user.exists())
+        self.assertIn("eli@example.com signed in on", revert_lines(job)[3][1])
+
+    def test_a_job_without_undo_log_says_so(self):
+        job = self.run_import(
+            "member", MEMBER_HEADER, [["Dora Lee", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", ""]]
+        )
+        job.line_ids.undo = False  # as a job imported before reverts were recorded
+        with self.assertRaises(UserError) as caught:
+            job.action_revert()
+        self.assertIn("it cannot be reverted", str(caught.exception))
+
 
 @freeze_time("2025-05-15")
 class TestRevertPromotion(MemberRevertCase):
