@@ -95,7 +95,7 @@ def machine():
 
 def run(options):
     options.work.mkdir(parents=True, exist_ok=True)
-    results = {"machine": machine(), "lead": [], "dry_run": [], "member": [], "promote": []}
+    results = {"machine": machine(), "lead": [], "dry_run": [], "member": [], "revert": [], "promote": []}
     results["machine"]["autovacuum"] = autovacuum(options)
     if not options.keep_db:
         sh("dropdb", "-h", options.db_host, "-U", options.db_user, "--if-exists", options.db)
@@ -133,6 +133,8 @@ def run(options):
         print(f"Member import and promotion, {size} rows:", flush=True)
         path = write_file(options, "member", size, f"m{size}")
         results["member"].append(measure(options, "member-module", path, f"member import {size}"))
+        if size <= options.revert_max:
+            results["revert"].append(measure(options, "member-revert", None, f"revert of member import {size}"))
         leads = write_file(options, "lead", size, f"p{size}")
         measure(options, "promote-prepare", leads, f"(set-up: {size} leads to promote)")
         path = write_file(options, "promote", size, f"p{size}")
@@ -188,18 +190,20 @@ def summary(results, command):
         "| Time ×, from the size before |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for kind, title in (("member", "Member import"), ("promote", "Promotion of leads")):
+    kinds = (("member", "Member import"), ("revert", "Revert of that member import"), ("promote", "Promotion of leads"))
+    for kind, title in kinds:
         previous = None
-        for result in results[kind]:
+        for result in results.get(kind, []):
             growth = ""
             if previous:
                 factor = result["seconds"] / previous["seconds"]
                 growth = f"{factor:.1f}× for {result['rows'] // previous['rows']}× rows"
                 if result["rows"] == 10 * previous["rows"] and previous["rows"] >= 10000 and factor > LINEAR_TARGET:
                     missed.append(f"{title} grows {factor:.1f}× from {previous['rows']} to {result['rows']} rows")
+            upload = f"{result['upload_peak_rss_mb']:.0f} MB" if result["upload_peak_rss_mb"] else "–"
             out.append(
                 f"| {title} | {result['rows']:,} | {result['seconds']:,.1f} | {result['rows_per_s']:,.0f} "
-                f"| {result['peak_rss_mb']:.0f} MB | {result['upload_peak_rss_mb'] or 0:.0f} MB | {growth} |"
+                f"| {result['peak_rss_mb']:.0f} MB | {upload} | {growth} |"
             )
             previous = result
     return "\n".join(out), missed
@@ -219,6 +223,9 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,100000", help="member import and promotion sizes")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database as it is")
     parser.add_argument("--only", default="lead,dry_run,members", help="the parts to run, comma-separated")
+    parser.add_argument(
+        "--revert-max", type=int, default=10000, help="revert the member imports up to this size (measured)"
+    )
     options = parser.parse_args()
     options.sizes = [int(size) for size in options.sizes.split(",") if size]
     options.only = set(options.only.split(","))

@@ -299,6 +299,39 @@ def member_module_check(env, content, result, checks):
     )
 
 
+def member_revert(env, _content, _args):
+    """Revert the member import measured just before, as a manager clicks
+    Revert (with the background runner for a big job)."""
+    job = env["crm.bulk.import.job"].search(
+        [("import_type", "=", "member"), ("state", "=", "done")], order="id desc", limit=1
+    )
+    subscriptions = env["sale.subscription"].search_count([])
+    upload_done()  # nothing is uploaded: the peak is the revert's
+    UPLOAD_PEAK[0] = 0.0
+    job.action_revert()
+    env.cr.commit()
+    while job.revert_mode:
+        env["crm.bulk.import.job"]._cron_run_jobs()
+        env.cr.commit()
+        vacuum(env)
+        job.invalidate_recordset()
+    return job.count_total, {"job": job.id, "subscriptions": subscriptions}
+
+
+def member_revert_check(env, _content, result, checks):
+    job = env["crm.bulk.import.job"].browse(result["job"])
+    check(checks, "job state", "reverted", job.state)
+    check(checks, "rows reverted", job.count_total, job.count_reverted)
+    members = env["res.partner"].with_context(active_test=False).search_count([("bulk_import_job_id", "=", job.id)])
+    check(checks, "members and teams left", 0, members)
+    check(
+        checks,
+        "subscriptions left",
+        result["subscriptions"] - job.count_total,
+        env["sale.subscription"].search_count([]),
+    )
+
+
 def promote_prepare(env, content, _args):
     """The leads a promotion file names, registered first (not measured)."""
     return import_file(env, content, "lead", "bench-promote-leads.csv")
@@ -331,6 +364,7 @@ SCENARIOS = {
     "lead-base_import": (lead_base_import, lead_base_import_check),
     "dry-run-module": (dry_run_module, dry_run_module_check),
     "member-module": (member_module, member_module_check),
+    "member-revert": (member_revert, member_revert_check),
     "promote-prepare": (promote_prepare, lead_module_check),
     "promote-module": (promote_module, promote_module_check),
 }

@@ -11,6 +11,7 @@ keeps the row whole and says why. A value changed by someone since the
 import is left as it is, and listed."""
 
 import time
+from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
@@ -210,26 +211,23 @@ class CrmBulkImportJob(models.Model):
         :return: the number of lines handled"""
         self.ensure_one()
         dry_run = self.revert_mode == "dry_run"
-        Line = self.env["crm.bulk.import.job.line"]
         handled = 0
         while deadline is None or time.monotonic() < deadline:
             self.env.flush_all()
             self.env.cr.execute(
-                """SELECT id FROM crm_bulk_import_job_line
+                """SELECT id, row_number, undo FROM crm_bulk_import_job_line
                     WHERE job_id = %s AND status IN ('created', 'updated') AND undo IS NOT NULL
                       AND revert_status IS NULL
                     ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",
                 [self.id, chunk_size],
             )
-            line_ids = [line_id for (line_id,) in self.env.cr.fetchall()]
-            if not line_ids:
+            lines = self.env.cr.fetchall()
+            if not lines:
                 self._finish_revert()
                 break
-            outcomes = {}
             savepoint = self.env.cr.savepoint() if dry_run else None
             try:
-                for line in Line.browse(line_ids):
-                    outcomes[line.id] = self._revert_line(line)
+                outcomes = self._revert_lines(lines)
             finally:
                 if savepoint:
                     savepoint.close(rollback=True)
@@ -286,40 +284,88 @@ class CrmBulkImportJob(models.Model):
         )
         return done, self.env.cr.fetchone()[0]
 
-    def _revert_line(self, line):
-        """Undo one row, or keep it whole when its records have been used.
+    def _revert_lines(self, lines):
+        """Revert a chunk of lines, (id, row number, undo) from the last row
+        to the first, all at once; if that fails, line by line, so that one
+        row that cannot be undone keeps only itself.
 
-        :return: (reverted / partial / kept, message)"""
-        undo = line.undo or {}
-        created = [self._undo_record(model, res_id) for model, res_id in undo.get("created", [])]
-        own = {(record._name, record.id) for record in created}
-        existing = [record for record in created if record.exists()]
-        written_leads = {res_id for model, res_id, _changes in undo.get("written", []) if model == "crm.lead"}
-        reasons = []
-        for record in existing:
-            reasons += self._revert_usage(record, own, written_leads)
-        if reasons:
-            return "kept", self.env._("Row %(row)s kept: %(reasons)s.", row=line.row_number, reasons="; ".join(reasons))
+        :return: {line id: (reverted / partial / kept, message)}"""
         try:
             with self.env.cr.savepoint():
-                restored, notes = self._revert_written(undo.get("written", []))
-                deleted = self._revert_created(created, existing)
+                return self._revert_batch(lines)
         except (UserError, ValidationError, psycopg2.Error) as error:
             self.env.invalidate_all()
-            return "kept", self.env._(
-                "Row %(row)s kept: it could not be undone (%(error)s).", row=line.row_number, error=error
+            if len(lines) == 1:
+                line_id, row_number, _undo = lines[0]
+                message = self.env._(
+                    "Row %(row)s kept: it could not be undone (%(error)s).", row=row_number, error=error
+                )
+                return {line_id: ("kept", message)}
+        outcomes = {}
+        for line in lines:
+            outcomes.update(self._revert_lines([line]))
+        return outcomes
+
+    def _revert_batch(self, lines):
+        """Decide row by row, the last first, whether anything uses what the
+        row created (what a row reverted before deletes does not count); a
+        reverted row's old values are restored at once, which may free an
+        earlier row (a contact taken out of a new team), so the rows kept are
+        looked at again until none is freed. Then delete, by batch."""
+        created = defaultdict(set)
+        for _line_id, _row, undo in lines:
+            for model, res_id in undo.get("created", []):
+                created[model].add(res_id)
+        existing = {
+            (model, res_id)
+            for model, ids in created.items()
+            for res_id in self._undo_record(model, list(ids)).exists().ids
+        }
+        reverted, gone, pending, kept = [], set(), lines, []
+        while pending:
+            owns = {
+                line_id: {tuple(record) for record in undo.get("created", [])} & existing
+                for line_id, _r, undo in pending
+            }
+            uses = self._revert_uses(set().union(*owns.values()))
+            kept, freed = [], False
+            for line_id, row_number, undo in pending:
+                own = owns[line_id]
+                written_leads = {
+                    ("crm.lead", res_id) for model, res_id, _changes in undo.get("written", []) if model == "crm.lead"
+                }
+                reasons = self._revert_reasons(own, uses, own | gone | written_leads)
+                if reasons:
+                    kept.append(((line_id, row_number, undo), reasons))
+                    continue
+                freed = True
+                gone |= own
+                restored, notes = self._revert_written(undo.get("written", []))
+                reverted.append((line_id, row_number, undo, own, restored, notes))
+            pending = [line for line, _reasons in kept] if freed else []
+        outcomes = {
+            line_id: (
+                "kept",
+                self.env._("Row %(row)s kept: %(reasons)s.", row=row_number, reasons="; ".join(reasons)),
             )
-        done = []
-        if deleted:
-            done.append(self.env._("deleted %(records)s", records=", ".join(deleted)))
-        if restored:
-            done.append(self.env._("restored %(records)s", records=", ".join(restored)))
-        message = self.env._(
-            "Row %(row)s: %(done)s.", row=line.row_number, done="; ".join(done) or self.env._("nothing left to undo")
-        )
-        if notes:
-            message += " " + self.env._("Not undone: %(notes)s.", notes="; ".join(notes))
-        return ("partial" if notes else "reverted"), message
+            for (line_id, row_number, _undo), reasons in kept
+        }
+        names = self._revert_names(gone)
+        for line_id, row_number, undo, own, restored, notes in reverted:
+            done = []
+            if own:
+                deleted = ", ".join(names[tuple(record)] for record in undo.get("created", []) if tuple(record) in own)
+                done.append(self.env._("deleted %(records)s", records=deleted))
+            if restored:
+                done.append(self.env._("restored %(records)s", records=", ".join(restored)))
+            message = self.env._(
+                "Row %(row)s: %(done)s.", row=row_number, done="; ".join(done) or self.env._("nothing left to undo")
+            )
+            if notes:
+                message += " " + self.env._("Not undone: %(notes)s.", notes="; ".join(notes))
+            outcomes[line_id] = ("partial" if notes else "reverted"), message
+        self._revert_delete(gone)
+        return outcomes
 
     def _undo_record(self, model, res_id):
         return self.env[model].sudo().with_context(active_test=False).browse(res_id)
@@ -361,105 +407,127 @@ class CrmBulkImportJob(models.Model):
                 )
         return restored, notes
 
-    def _revert_created(self, created, existing):
-        """Delete what the row created and still exists; the records that
-        refer to others go first, and a team after its members.
+    def _revert_names(self, records):
+        """{(model, id): display name}, read by model before they go."""
+        by_model, names = defaultdict(list), {}
+        for model, res_id in records:
+            by_model[model].append(res_id)
+        for model, ids in by_model.items():
+            for record in self._undo_record(model, ids):
+                names[(model, record.id)] = record.display_name or f"{model} #{record.id}"
+        return names
 
-        :return: the names of the deleted records"""
-        deleted = []
-        for model in DELETE_ORDER + tuple({record._name for record in existing} - set(DELETE_ORDER)):
-            records = [record for record in existing if record._name == model]
+    def _revert_delete(self, records):
+        """Delete by model, what refers to others first (invoices before
+        their subscription, members before their team)."""
+        by_model = defaultdict(list)
+        for model, res_id in records:
+            by_model[model].append(res_id)
+        for model in DELETE_ORDER + tuple(sorted(set(by_model) - set(DELETE_ORDER))):
+            if not by_model.get(model):
+                continue
+            doomed = self._undo_record(model, by_model[model])
             if model == "res.partner":
-                records.sort(key=lambda partner: partner.is_company)
-            for record in records:
-                deleted.append(record.display_name or f"{model} #{record.id}")
-                record.unlink()
-        return deleted
+                doomed.filtered(lambda partner: not partner.is_company).unlink()
+                doomed = doomed.exists()
+            doomed.unlink()
 
-    def _revert_usage(self, record, own, written_leads):
-        """Why ``record`` (created by a row) must be kept: what uses it now
-        that the row did not create."""
+    def _revert_uses(self, existing):
+        """What uses the records a revert would delete, in a few queries:
+        {(model, id): [(kind, using model, using id)]}; kinds without a using
+        record (a lead converted, an invoice posted) have None."""
+        uses = defaultdict(list)
+        ids = defaultdict(list)
+        for model, res_id in existing:
+            ids[model].append(res_id)
+
+        def refer(kind, model, field, target, domain=()):
+            if not ids[target]:
+                return
+            records = self.env[model].sudo().with_context(active_test=False)
+            for values in records.search_read([(field, "in", ids[target]), *domain], [field]):
+                target_id = values[field][0] if isinstance(values[field], (list, tuple)) else values[field]
+                uses[(target, target_id)].append((kind, model, values["id"]))
+
+        for target in ("res.partner", "crm.lead"):
+            if ids[target]:
+                refer("activities", "mail.activity", "res_id", target, [("res_model", "=", target)])
+                self.env["mail.message"].flush_model()
+                self.env.cr.execute(
+                    """SELECT res_id, id FROM mail_message
+                        WHERE model = %s AND res_id = ANY(%s) AND message_type IN ('comment', 'email')""",
+                    [target, ids[target]],
+                )
+                for res_id, message_id in self.env.cr.fetchall():
+                    uses[(target, res_id)].append(("messages", "mail.message", message_id))
+        for lead in self._undo_record("crm.lead", ids["crm.lead"]):
+            if lead.type == "opportunity":
+                uses[("crm.lead", lead.id)].append(("opportunity", None, None))
+            if lead.user_id:
+                uses[("crm.lead", lead.id)].append(("assigned", "res.users", lead.user_id.id))
+        refer("invoices", "account.move", "partner_id", "res.partner")
+        refer("orders", "sale.order", "partner_id", "res.partner")
+        refer("pays", "sale.subscription", "partner_id", "res.partner")
+        refer("customer", "crm.lead", "partner_id", "res.partner")
+        refer("contacts", "res.partner", "parent_id", "res.partner")
+        refer("user", "res.users", "partner_id", "res.partner")
+        refer("invoices", "account.move", "subscription_id", "sale.subscription")
+        refer("orders", "sale.order", "order_subscription_id", "sale.subscription")
+        for move in self._undo_record("account.move", ids["account.move"]):
+            if move.state != "draft":
+                uses[("account.move", move.id)].append(("posted", None, None))
+        for user in self._undo_record("res.users", ids["res.users"]):
+            if user.login_date:
+                uses[("res.users", user.id)].append(("signed_in", None, None))
+        return uses
+
+    def _revert_reasons(self, own, uses, ignored):
+        """Why the row's records ``own`` must be kept: their uses, but for
+        the records in ``ignored`` (the row's own, what the revert deletes
+        anyway, the leads the row itself linked)."""
         reasons = []
+        for model, res_id in sorted(own):
+            by_kind = defaultdict(list)
+            for kind, using_model, using_id in uses.get((model, res_id), []):
+                if using_model is None or (using_model, using_id) not in ignored:
+                    by_kind[kind].append((using_model, using_id))
+            if not by_kind:
+                continue
+            record = self._undo_record(model, res_id)
+            for kind, using in by_kind.items():
+                reasons.append(self._revert_reason(kind, record, using))
+        return reasons
 
-        def others(records):
-            return records.filtered(lambda other: (other._name, other.id) not in own)
-
-        def names(records):
-            listed = ", ".join(other.display_name or str(other.id) for other in records[:LISTED])
-            return listed + (", ..." if len(records) > LISTED else "")
-
+    def _revert_reason(self, kind, record, using):
         name = record.display_name
-        if "activity_ids" in record._fields and others(record.activity_ids):
-            reasons.append(
-                self.env._(
-                    "%(record)s has activities: %(names)s", record=name, names=names(others(record.activity_ids))
-                )
+        if kind == "opportunity":
+            return self.env._("%(record)s was converted to an opportunity", record=name)
+        if kind == "messages":
+            return self.env._("%(record)s has messages or notes", record=name)
+        if kind == "posted":
+            return self.env._("invoice %(record)s is no longer a draft", record=name)
+        if kind == "signed_in":
+            return self.env._(
+                "%(record)s signed in on %(date)s",
+                record=record.login,
+                date=fields.Datetime.to_string(record.login_date)[:10],
             )
-        if "message_ids" in record._fields and self.env["mail.message"].sudo().search_count(
-            [("model", "=", record._name), ("res_id", "=", record.id), ("message_type", "in", ("comment", "email"))],
-            limit=1,
-        ):
-            reasons.append(self.env._("%(record)s has messages or notes", record=name))
-        if record._name == "crm.lead":
-            if record.type == "opportunity":
-                reasons.append(self.env._("%(record)s was converted to an opportunity", record=name))
-            if record.user_id:
-                reasons.append(self.env._("%(record)s is assigned to %(user)s", record=name, user=record.user_id.name))
-        elif record._name == "res.partner":
-            reasons += self._partner_usage(record, others, names, written_leads)
-        elif record._name == "sale.subscription":
-            invoices = others(record.invoice_ids)
-            if invoices:
-                reasons.append(self.env._("%(record)s has invoices: %(names)s", record=name, names=names(invoices)))
-            if record.sale_order_ids:
-                reasons.append(
-                    self.env._(
-                        "%(record)s has sales orders: %(names)s", record=name, names=names(record.sale_order_ids)
-                    )
-                )
-        elif record._name == "account.move" and record.state != "draft":
-            reasons.append(self.env._("invoice %(record)s is no longer a draft", record=name))
-        elif record._name == "res.users" and record.login_date:
-            reasons.append(
-                self.env._(
-                    "%(record)s signed in on %(date)s",
-                    record=record.login,
-                    date=fields.Datetime.to_string(record.login_date)[:10],
-                )
-            )
-        return reasons
-
-    def _partner_usage(self, partner, others, names, written_leads):
-        reasons, name = [], partner.display_name
-        search = {
-            model: self.env[model].sudo().with_context(active_test=False).search
-            for model in ("account.move", "sale.order", "sale.subscription", "crm.lead")
+        records = self.env[using[0][0]].sudo().with_context(active_test=False).browse([ref for _m, ref in using])
+        shown = ", ".join(
+            (other.login if kind == "user" else other.display_name) or str(other.id) for other in records[:LISTED]
+        )
+        names = shown + (", ..." if len(records) > LISTED else "")
+        messages = {
+            "activities": self.env._("%(record)s has activities: %(names)s", record=name, names=names),
+            "assigned": self.env._("%(record)s is assigned to %(names)s", record=name, names=names),
+            "invoices": self.env._("%(record)s has invoices: %(names)s", record=name, names=names),
+            "orders": self.env._("%(record)s has sales orders: %(names)s", record=name, names=names),
+            "pays": self.env._("%(record)s pays subscriptions: %(names)s", record=name, names=names),
+            "customer": self.env._("%(record)s is the customer of %(names)s", record=name, names=names),
+            "contacts": self.env._("%(record)s has contacts: %(names)s", record=name, names=names),
+            "user": self.env._("%(record)s has a user account: %(names)s", record=name, names=names),
         }
-        invoices = others(search["account.move"]([("partner_id", "=", partner.id)]))
-        if invoices:
-            reasons.append(self.env._("%(record)s has invoices: %(names)s", record=name, names=names(invoices)))
-        orders = search["sale.order"]([("partner_id", "=", partner.id)])
-        if orders:
-            reasons.append(self.env._("%(record)s has sales orders: %(names)s", record=name, names=names(orders)))
-        subscriptions = others(search["sale.subscription"]([("partner_id", "=", partner.id)]))
-        if subscriptions:
-            reasons.append(
-                self.env._("%(record)s pays subscriptions: %(names)s", record=name, names=names(subscriptions))
-            )
-        leads = others(search["crm.lead"]([("partner_id", "=", partner.id), ("id", "not in", list(written_leads))]))
-        if leads:
-            reasons.append(self.env._("%(record)s is the customer of %(names)s", record=name, names=names(leads)))
-        children = others(partner.with_context(active_test=False).child_ids)
-        if children:
-            reasons.append(self.env._("%(record)s has contacts: %(names)s", record=name, names=names(children)))
-        users = others(partner.with_context(active_test=False).user_ids)
-        if users:
-            reasons.append(
-                self.env._(
-                    "%(record)s has a user account: %(names)s", record=name, names=", ".join(users.mapped("login"))
-                )
-            )
-        return reasons
+        return messages[kind]
 
     def _write_revert_outcomes(self, outcomes, dry_run):
         self.env.flush_all()

@@ -282,8 +282,7 @@ class TestRevertMembers(MemberRevertCase):
         dora, eli = self.partner("Dora Lee"), self.partner("Eli Moss")
         self.assertTrue(dora.user_ids and eli.user_ids, "both were invited to the portal")
         eli_user = eli.user_ids
-        self.env.cr.execute("UPDATE res_users SET login_date = now() WHERE id = %s", [eli_user.id])
-        eli_user.invalidate_recordset(["login_date"])
+        eli_user.with_user(eli_user)._update_last_login()  # Eli signed in
         job.action_revert()
         self.assertFalse(dora.exists(), "Dora never signed in: her user and she are deleted")
         self.assertTrue(eli.exists() and eli_user.exists())
