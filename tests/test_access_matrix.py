@@ -33,6 +33,8 @@ EXPECTED = {
     "Read registered leads": (N, "own", "own", N, Y, Y, N),
     "Approve a registered lead": (N, N, N, N, N, Y, N),
     "Approve the leads of an import (job)": (N, N, N, N, N, Y, N),
+    "Fix and retry the failed rows of an import of the company": (N, N, N, N, Y, Y, N),
+    "Revert an import of the company": (N, N, N, N, N, Y, N),
     "Read the lead registration form": (N, N, N, N, Y, Y, Y),
     "Change the lead registration form": (N, N, N, N, N, Y, Y),
     "Read the company's room groups, prospect groups and workflows": (N, N, N, Y, Y, Y, N),
@@ -93,6 +95,11 @@ class TestAccessMatrix(LeadCase, HttpCase):
         }
         cls.company_job = cls.make_job(cls, csv_bytes([cls.HEADER, ["CUST-001", "alice@example.com", ""]]))
         cls.company_job.action_import()
+        cls.error_job = cls.make_job(
+            cls, csv_bytes([cls.HEADER, ["CUST-002", "alice@example.com", ""], ["CUST-404", "alice@example.com", ""]])
+        )
+        cls.error_job.action_import()
+        assert cls.error_job.state == "error"
         # A portal import by the partner, one by the agent: each is "own".
         cls.partner_job = cls.portal_import(cls, cls.reseller, "Partner's lead")
         cls.agent_job = cls.portal_import(cls, cls.agent, "Agent's lead")
@@ -195,6 +202,20 @@ class TestAccessMatrix(LeadCase, HttpCase):
     def answer_approve_job(self, user, _role):
         return self.attempt(lambda: self.partner_job.with_user(user).action_approve())
 
+    def answer_fix_retry(self, user, _role):
+        def fix_and_retry():
+            job = self.error_job.with_user(user)
+            action = job.error_line_ids.action_fix()
+            fix = self.env[action["res_model"]].with_user(user).browse(action["res_id"])
+            fix.cell_ids.filtered(lambda cell: cell.column_name == "External Id").value = "CUST-003"
+            fix.action_save()
+            job.action_retry_failed()
+
+        return self.attempt(fix_and_retry)
+
+    def answer_revert(self, user, _role):
+        return self.attempt(lambda: self.company_job.with_user(user).action_revert())
+
     def answer_read_form(self, user, _role):
         return Y if self.can_read(self.lead_field, user) else N
 
@@ -244,6 +265,8 @@ class TestAccessMatrix(LeadCase, HttpCase):
         "Read registered leads": "answer_read_registered_leads",
         "Approve a registered lead": "answer_approve_lead",
         "Approve the leads of an import (job)": "answer_approve_job",
+        "Fix and retry the failed rows of an import of the company": "answer_fix_retry",
+        "Revert an import of the company": "answer_revert",
         "Read the lead registration form": "answer_read_form",
         "Change the lead registration form": "answer_change_form",
         "Read the company's room groups, prospect groups and workflows": "answer_read_config",
