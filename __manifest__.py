@@ -19,6 +19,7 @@
         "data/crm_bulk_import_lead_field_data.xml",
         "data/base_automation_data.xml",
         "views/crm_bulk_import_job_views.xml",
+        "views/crm_bulk_import_saved_mapping_views.xml",
         "views/room_permission_group_views.xml",
         "views/crm_bulk_import_lead_field_views.xml",
         "views/crm_lead_views.xml",

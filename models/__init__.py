@@ -1,6 +1,7 @@
 from . import crm_bulk_import_job
 from . import crm_bulk_import_job_line
 from . import crm_bulk_import_job_revert
+from . import crm_bulk_import_saved_mapping
 from . import crm_bulk_import_type
 from . import crm_bulk_import_type_assignment
 from . import crm_bulk_import_type_lead

@@ -35,6 +35,8 @@ EXPECTED = {
     "Approve the leads of an import (job)": (N, N, N, N, N, Y, N),
     "Fix and retry the failed rows of an import of the company": (N, N, N, N, Y, Y, N),
     "Revert an import of the company": (N, N, N, N, N, Y, N),
+    "Read a column mapping shared in the company": (N, N, N, N, Y, Y, N),
+    "Share a column mapping with the company": (N, N, N, N, N, Y, N),
     "Read the lead registration form": (N, N, N, N, Y, Y, Y),
     "Change the lead registration form": (N, N, N, N, N, Y, Y),
     "Read the company's room groups, prospect groups and workflows": (N, N, N, Y, Y, Y, N),
@@ -116,6 +118,9 @@ class TestAccessMatrix(LeadCase, HttpCase):
             workflow,
         )
         cls.lead_field = cls.env["crm.bulk.import.lead.field"].search([], limit=1)
+        cls.shared_mapping = cls.env["crm.bulk.import.saved.mapping"].create(
+            {"name": "Billing export", "import_type": "assignment", "layout_key": "customer", "shared": True}
+        )
 
     def portal_import(self, uploader, name):
         row = self.lead_row("", name=name, email=f"{name.split()[0].lower()}@buyer.example")[1:]
@@ -216,6 +221,16 @@ class TestAccessMatrix(LeadCase, HttpCase):
     def answer_revert(self, user, _role):
         return self.attempt(lambda: self.company_job.with_user(user).action_revert())
 
+    def answer_read_shared_mapping(self, user, _role):
+        return Y if self.can_read(self.shared_mapping, user) else N
+
+    def answer_share_mapping(self, user, _role):
+        def share():
+            mappings = self.env["crm.bulk.import.saved.mapping"].with_user(user).with_company(self.company)
+            mappings._remember("assignment", ["Customer"], {"Customer": "external_id"}, "export.csv", share=True)
+
+        return self.attempt(share)
+
     def answer_read_form(self, user, _role):
         return Y if self.can_read(self.lead_field, user) else N
 
@@ -267,6 +282,8 @@ class TestAccessMatrix(LeadCase, HttpCase):
         "Approve the leads of an import (job)": "answer_approve_job",
         "Fix and retry the failed rows of an import of the company": "answer_fix_retry",
         "Revert an import of the company": "answer_revert",
+        "Read a column mapping shared in the company": "answer_read_shared_mapping",
+        "Share a column mapping with the company": "answer_share_mapping",
         "Read the lead registration form": "answer_read_form",
         "Change the lead registration form": "answer_change_form",
         "Read the company's room groups, prospect groups and workflows": "answer_read_config",

@@ -52,6 +52,21 @@ class CrmBulkImportWizard(models.TransientModel):
         "Send portal invitations", help="Without it, the import sends no email at all."
     )
     mapping_ids = fields.One2many("crm.bulk.import.wizard.mapping", "wizard_id", string="Mapping")
+    saved_mapping_id = fields.Many2one(
+        "crm.bulk.import.saved.mapping",
+        "Saved mapping applied",
+        readonly=True,
+        help="The mapping confirmed earlier for files with these headers, proposed again.",
+    )
+    remember_mapping = fields.Boolean(
+        "Remember this mapping",
+        default=True,
+        help="Propose this mapping again for the next file with the same headers (in any order).",
+    )
+    share_mapping = fields.Boolean(
+        "Share it with the company",
+        help="Propose this mapping to every user of the company who uploads a file with the same headers.",
+    )
     preview_html = fields.Html("Preview", readonly=True, sanitize=False)
     row_count = fields.Integer(readonly=True)
     help_html = fields.Html(compute="_compute_help_html", sanitize=False)
@@ -91,6 +106,9 @@ class CrmBulkImportWizard(models.TransientModel):
             row_count += 1
         table.rows = head
         proposed = self._applier()._schema().propose_mapping(table.headers)
+        saved = self.env["crm.bulk.import.saved.mapping"]._find(self.import_type, table.headers)
+        if saved:
+            proposed = saved._apply(table.headers, proposed)
         fields_by_key = {
             field.key: field
             for field in self.env["crm.bulk.import.field"].search([("import_type", "=", self.import_type)])
@@ -112,6 +130,7 @@ class CrmBulkImportWizard(models.TransientModel):
         self.write(
             {
                 "step": "map",
+                "saved_mapping_id": saved.id,
                 "row_count": row_count,
                 "preview_html": self._preview(table),
             }
@@ -177,6 +196,15 @@ class CrmBulkImportWizard(models.TransientModel):
         self.ensure_one()
         if self.step == "upload":
             self.action_read_file()
+        mapping = self._mapping()
+        if self.remember_mapping or self.share_mapping:
+            self.env["crm.bulk.import.saved.mapping"]._remember(
+                self.import_type,
+                self.mapping_ids.sorted("sequence").mapped("column_name"),
+                mapping,
+                self.file_name or self.env._("Unnamed file"),
+                share=self.share_mapping,
+            )
         return self.env["crm.bulk.import.job"].create(
             {
                 "import_type": self.import_type,
@@ -184,7 +212,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 "file_name": self.file_name,
                 "date_format": self.date_format,
                 "allow_same_file": self.allow_same_file,
-                "mapping": self._mapping(),
+                "mapping": mapping,
             }
         )
 
