@@ -104,6 +104,10 @@ class Browser:
         self._wait(lambda: self.evaluate(f"!!document.querySelector({json.dumps(selector)})"), timeout)
         time.sleep(0.8)  # let the page settle (animations, late renders)
 
+    def wait_text(self, text, timeout=60):
+        self._wait(lambda: self.evaluate(f"document.body.innerText.includes({json.dumps(text)})"), timeout)
+        time.sleep(0.8)
+
     def click(self, selector):
         self.wait_for(selector)
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
@@ -156,6 +160,36 @@ def import_type(browser, url, out, kind, file_name):
     browser.screenshot(out / f"{kind}_result.png")
 
 
+def revert(browser, out):
+    """On the job just imported: a revert dry run, then the revert."""
+    browser.click(".o_form_view button[name=action_revert_dry_run]")
+    browser.wait_text("Would be reverted")
+    browser.screenshot(out / "revert_dry_run.png")
+    browser.click(".o_form_view button[name=action_revert]")
+    browser.click(".modal .modal-footer button.btn-primary")
+    browser.wait_text("This import was reverted")
+    browser.screenshot(out / "reverted.png")
+
+
+def fix_in_place(browser, url, out):
+    """A file with mistakes: the rows to fix on the job, a row's Fix dialog."""
+    browser.go(f"{url}/odoo/action-crm_bulk_import.action_crm_bulk_import_wizard_assignment")
+    browser.wait_for(".modal .o_field_widget[name=file] input[type=file]")
+    browser.upload(".modal .o_field_widget[name=file] input[type=file]", FILES / "customer_assignment_mistakes.csv")
+    browser.wait_for(".modal .o_field_widget[name=file] .o_clear_file_button")
+    browser.click(".modal button[name=action_import]")
+    browser.wait_for(".o_form_view button[name=action_retry_failed]")
+    browser.evaluate(
+        "[...document.querySelectorAll('.o_notebook .nav-link')]"
+        ".find(a => a.textContent.includes('Rows to fix')).click()"
+    )
+    browser.wait_for(".o_field_widget[name=error_line_ids] .o_data_row")
+    browser.screenshot(out / "fix_rows.png")
+    browser.click(".o_field_widget[name=error_line_ids] button[name=action_fix]")
+    browser.wait_for(".modal .o_field_widget[name=cell_ids] .o_data_row")
+    browser.screenshot(out / "fix_dialog.png")
+
+
 def main(url, out):
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -164,6 +198,9 @@ def main(url, out):
         login(browser, url, "admin", "admin")
         for kind, file_name in TYPES:
             import_type(browser, url, out, kind, file_name)
+            if kind == "promote":
+                revert(browser, out)
+        fix_in_place(browser, url, out)
         browser.go(f"{url}/odoo/action-crm_bulk_import.action_crm_bulk_import_job")
         browser.wait_for(".o_list_view .o_data_row")
         browser.screenshot(out / "history.png")
