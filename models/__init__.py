@@ -23,3 +23,4 @@ from . import mail_template
 from . import prospect_workflow
 from . import prospect_group
 from . import ir_attachment
+from . import sale_subscription_line

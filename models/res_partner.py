@@ -58,6 +58,8 @@ class ResPartner(models.Model):
         "Team admin",
         help="The member who administers this team (company).",
         copy=False,
+        # Deleting a partner (a revert) looks up the teams it administers.
+        index="btree_not_null",
     )
     # The company whose custom fields the member has. Not company_id: Odoo
     # rewrites company_id in flows such as portal sign-ups, run as the public
