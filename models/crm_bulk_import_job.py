@@ -782,7 +782,9 @@ class CrmBulkImportJob(models.Model):
             skipped = self.env._("Not imported: the file has errors and this import is all-or-nothing.")
             for line_id, result in results.items():
                 if result.status != "error":
-                    results[line_id] = result._replace(status="skipped", message=skipped, res_model="", res_id=0)
+                    results[line_id] = result._replace(
+                        status="skipped", message=skipped, res_model="", res_id=0, undo=None
+                    )
         self._write_results(results)
         self._finalize()
 
