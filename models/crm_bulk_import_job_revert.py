@@ -414,7 +414,10 @@ class CrmBulkImportJob(models.Model):
             by_model[model].append(res_id)
         for model, ids in by_model.items():
             for record in self._undo_record(model, ids):
-                names[(model, record.id)] = record.display_name or f"{model} #{record.id}"
+                # A contact's display name holds its company's ("Acme, Jane"):
+                # in a list of names, its own name reads better.
+                name = record.name if model == "res.partner" else record.display_name
+                names[(model, record.id)] = name or f"{model} #{record.id}"
         return names
 
     def _revert_delete(self, records):
