@@ -155,9 +155,12 @@ def summary(results, command):
         f"`{command}` on {info['date']}, {info['cores']} cores ({info['cpu']}), PostgreSQL on the same "
         f"machine.{vacuum}",
         "",
-        "| What | Rows | This module | Odoo base_import | Ratio | Target |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
+    if results["lead"] or results["dry_run"]:
+        out += [
+            "| What | Rows | This module | Odoo base_import | Ratio | Target |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
     missed = []
     if results["lead"]:
         lead_module = [r["rows_per_s"] for r in results["lead"] if r["scenario"] == "lead-module"]
