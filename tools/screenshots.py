@@ -177,6 +177,9 @@ def fix_in_place(browser, url, out):
     browser.wait_for(".modal .o_field_widget[name=file] input[type=file]")
     browser.upload(".modal .o_field_widget[name=file] input[type=file]", FILES / "customer_assignment_mistakes.csv")
     browser.wait_for(".modal .o_field_widget[name=file] .o_clear_file_button")
+    browser.click(".modal button[name=action_read_file]")
+    browser.wait_for(".modal .o_crm_bulk_import_preview")
+    browser.screenshot(out / "saved_mapping.png")
     browser.click(".modal button[name=action_import]")
     browser.wait_for(".o_form_view button[name=action_retry_failed]")
     browser.evaluate(
