@@ -68,10 +68,14 @@ class TestFixInPlace(BulkImportCase):
 
     def test_a_row_still_wrong_stays_in_error(self):
         job = self.import_with_errors()
+        job.with_user(self.manager).action_revert_dry_run()
+        self.assertTrue(job.is_revert_dry_run)
         bad_email, _bad_plan = job.error_line_ids.sorted("row_number")
         self.fix(bad_email, **{"Account manager email": "nobody@example.com"})
         job.action_retry_failed()
         self.assertEqual((job.state, job.count_updated, job.count_error), ("error", 1, 2))
+        self.assertFalse(job.is_revert_dry_run, "a retry drops the revert dry run made before it")
+        self.assertFalse(job.line_ids.filtered("revert_status"))
         self.assertIn('value "nobody@example.com": User not found', bad_email.message)
         self.assertTrue(job.action_download_errors(), "the error file still works after a retry")
 
