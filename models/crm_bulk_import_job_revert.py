@@ -202,17 +202,23 @@ class CrmBulkImportJob(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
-    def _run_revert(self, chunk_size=REVERT_CHUNK, auto_commit=False, deadline=None):
+    def _run_revert(self, chunk_size=REVERT_CHUNK, auto_commit=False, deadline=None, chunks=None):
         """Revert the job's lines from the last row to the first, a chunk at a
         time; each chunk's changes and outcomes are written together (and
         committed in the background), so a restart goes on where it stopped.
         A dry run rolls each chunk back and keeps only the outcomes.
 
+        :param chunks: at most this many chunks (a worker that stops there)
         :return: the number of lines handled"""
         self.ensure_one()
         dry_run = self.revert_mode == "dry_run"
         handled = 0
-        while deadline is None or time.monotonic() < deadline:
+        # A dry run deletes nothing: what the rows of its earlier chunks would
+        # delete does not count as a use in the next ones (a team whose members
+        # came further down the file).
+        gone = self._revert_dry_run_gone() if dry_run else set()
+        while (deadline is None or time.monotonic() < deadline) and chunks != 0:
+            chunks = chunks - 1 if chunks else chunks
             self.env.flush_all()
             self.env.cr.execute(
                 """SELECT id, row_number, undo FROM crm_bulk_import_job_line
@@ -227,7 +233,7 @@ class CrmBulkImportJob(models.Model):
                 break
             savepoint = self.env.cr.savepoint() if dry_run else None
             try:
-                outcomes = self._revert_lines(lines)
+                outcomes = self._revert_lines(lines, gone)
             finally:
                 if savepoint:
                     savepoint.close(rollback=True)
@@ -284,15 +290,28 @@ class CrmBulkImportJob(models.Model):
         )
         return done, self.env.cr.fetchone()[0]
 
-    def _revert_lines(self, lines):
+    def _revert_dry_run_gone(self):
+        """What the rows a revert dry run has already handled would delete."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT undo FROM crm_bulk_import_job_line
+                WHERE job_id = %s AND revert_status IN ('would_revert', 'would_partial')""",
+            [self.id],
+        )
+        return {tuple(record) for (undo,) in self.env.cr.fetchall() for record in undo.get("created", [])}
+
+    def _revert_lines(self, lines, gone=None):
         """Revert a chunk of lines, (id, row number, undo) from the last row
         to the first, all at once; if that fails, line by line, so that one
         row that cannot be undone keeps only itself.
 
         :return: {line id: (reverted / partial / kept, message)}"""
+        gone = set() if gone is None else gone
         try:
             with self.env.cr.savepoint():
-                return self._revert_batch(lines)
+                outcomes, deleted = self._revert_batch(lines, gone)
+            gone |= deleted
+            return outcomes
         except (UserError, ValidationError, psycopg2.Error) as error:
             self.env.invalidate_all()
             if len(lines) == 1:
@@ -303,12 +322,13 @@ class CrmBulkImportJob(models.Model):
                 return {line_id: ("kept", message)}
         outcomes = {}
         for line in lines:
-            outcomes.update(self._revert_lines([line]))
+            outcomes.update(self._revert_lines([line], gone))
         return outcomes
 
-    def _revert_batch(self, lines):
+    def _revert_batch(self, lines, gone_before):
         """Decide row by row, the last first, whether anything uses what the
-        row created (what a row reverted before deletes does not count); a
+        row created (what a row reverted before, or ``gone_before``, deletes
+        does not count); a
         reverted row's old values are restored at once, which may free an
         earlier row (a contact taken out of a new team), so the rows kept are
         looked at again until none is freed. Then delete, by batch."""
@@ -322,6 +342,7 @@ class CrmBulkImportJob(models.Model):
             for res_id in self._undo_record(model, list(ids)).exists().ids
         }
         reverted, gone, pending, kept = [], set(), lines, []
+        deleted_before = set(gone_before)
         while pending:
             owns = {
                 line_id: {tuple(record) for record in undo.get("created", [])} & existing
@@ -334,7 +355,7 @@ class CrmBulkImportJob(models.Model):
                 written_leads = {
                     ("crm.lead", res_id) for model, res_id, _changes in undo.get("written", []) if model == "crm.lead"
                 }
-                reasons = self._revert_reasons(own, uses, own | gone | written_leads)
+                reasons = self._revert_reasons(own, uses, own | gone | deleted_before | written_leads)
                 if reasons:
                     kept.append(((line_id, row_number, undo), reasons))
                     continue
@@ -365,7 +386,7 @@ class CrmBulkImportJob(models.Model):
                 message += " " + self.env._("Not undone: %(notes)s.", notes="; ".join(notes))
             outcomes[line_id] = ("partial" if notes else "reverted"), message
         self._revert_delete(gone)
-        return outcomes
+        return outcomes, gone
 
     def _undo_record(self, model, res_id):
         return self.env[model].sudo().with_context(active_test=False).browse(res_id)

@@ -334,3 +334,29 @@ class TestRevertPromotion(MemberRevertCase):
         self.assertTrue(self.carl.exists(), "the contact promoted in place stays a contact")
         self.assertFalse(self.carl.is_member, "without the subscription the import gave")
         self.assertEqual(job.count_reverted, 2)
+
+    def test_a_dry_run_by_chunks_predicts_what_the_revert_does(self):
+        """Row 2 creates the team, row 3 joins it: by chunks of one row, the
+        dry run must still see that the team's only other member goes."""
+        self.env["crm.lead"].create({"name": "Kim", "email_from": "kim@example.com"})
+        job = self.run_import(
+            "promote",
+            PROMOTE_HEADER,
+            [
+                ["jane@example.com", "Jane", "Doe", "Nova", "Fixed Desk", ""],
+                ["kim@example.com", "Kim", "Lee", "Nova", "Fixed Desk", ""],
+            ],
+        )
+        self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.background_threshold", 1)
+        job.action_revert_dry_run()
+        self.assertEqual(job.revert_mode, "dry_run")
+        while job.revert_mode:  # one chunk per worker: what the first saw is read back from the lines
+            job._run_revert(chunk_size=1, chunks=1)
+        self.assertTrue(job.is_revert_dry_run)
+        self.assertEqual([status for status, _message in revert_lines(job).values()], ["would_revert"] * 2)
+        self.assertTrue(self.partner("Nova"), "a dry run deletes nothing")
+        job.action_revert()
+        while job.revert_mode:
+            job._run_revert(chunk_size=1)
+        self.assertEqual((job.state, job.count_reverted), ("reverted", 2))
+        self.assertFalse(self.partner("Nova"))
