@@ -330,15 +330,8 @@ class CrmBulkImportJob(models.Model):
                 [self.env.uid, job.id],
             )
             count = self.env.cr.rowcount
-            # A revert dry run made before no longer tells the truth.
-            self.env.cr.execute(
-                "UPDATE crm_bulk_import_job_line SET revert_status = NULL, revert_message = NULL WHERE job_id = %s",
-                [job.id],
-            )
-            job.is_revert_dry_run = False
-            self.env["crm.bulk.import.job.line"].invalidate_model(
-                ["status", "message", "res_model", "res_id", "revert_status", "revert_message"]
-            )
+            self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
+            job._clear_revert_outcomes()  # a revert dry run made before no longer tells the truth
             job._update_counts()
             job.message_post(body=self.env._("Retrying %(count)s failed rows.", count=count))
             job._run_or_queue(count)

@@ -31,6 +31,8 @@ REVERTABLE_STATES = ("done", "error", "cancelled")
 # Deleted in this order: what refers to a record goes before it.
 DELETE_ORDER = ("account.move", "mail.activity", "sale.subscription", "crm.lead", "res.users", "res.partner")
 DRY_RUN_REVERT = {"reverted": "would_revert", "partial": "would_partial", "kept": "would_keep"}
+# The lines a revert has still to handle (SQL, on crm_bulk_import_job_line).
+TO_REVERT = "status IN ('created', 'updated') AND undo IS NOT NULL AND revert_status IS NULL"
 # Lines a background revert handles per committed chunk.
 REVERT_CHUNK = 500
 # Rows the chatter report lists (the lines list them all).
@@ -157,13 +159,7 @@ class CrmBulkImportJob(models.Model):
         when the job has more rows than a request should handle."""
         self._check_revertable()
         for job in self:
-            self.env.flush_all()
-            self.env.cr.execute(
-                """UPDATE crm_bulk_import_job_line SET revert_status = NULL, revert_message = NULL
-                    WHERE job_id = %s""",
-                [job.id],
-            )
-            self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
+            job._clear_revert_outcomes()
             count = job._revert_todo_count()
             if not count and (job.count_created or job.count_updated):
                 raise UserError(
@@ -192,12 +188,21 @@ class CrmBulkImportJob(models.Model):
                 job.revert_mode = mode
                 job._run_revert(chunk_size=count)
 
+    def _clear_revert_outcomes(self):
+        """Forget the outcomes of an earlier revert dry run."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_bulk_import_job_line SET revert_status = NULL, revert_message = NULL WHERE job_id = %s",
+            [self.id],
+        )
+        self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
+        self.is_revert_dry_run = False
+
     def _revert_todo_count(self):
         self.env.flush_all()
         self.env.cr.execute(
-            """SELECT count(*) FROM crm_bulk_import_job_line
-                WHERE job_id = %s AND status IN ('created', 'updated') AND undo IS NOT NULL
-                  AND revert_status IS NULL""",
+            f"SELECT count(*) FROM crm_bulk_import_job_line WHERE job_id = %s AND {TO_REVERT}",  # noqa: S608
             [self.id],
         )
         return self.env.cr.fetchone()[0]
@@ -221,10 +226,9 @@ class CrmBulkImportJob(models.Model):
             chunks = chunks - 1 if chunks else chunks
             self.env.flush_all()
             self.env.cr.execute(
-                """SELECT id, row_number, undo FROM crm_bulk_import_job_line
-                    WHERE job_id = %s AND status IN ('created', 'updated') AND undo IS NOT NULL
-                      AND revert_status IS NULL
-                    ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",
+                f"""SELECT id, row_number, undo FROM crm_bulk_import_job_line
+                     WHERE job_id = %s AND {TO_REVERT}
+                     ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",  # noqa: S608
                 [self.id, chunk_size],
             )
             lines = self.env.cr.fetchall()
@@ -283,10 +287,9 @@ class CrmBulkImportJob(models.Model):
                 break
         self.env.flush_all()
         self.env.cr.execute(
-            """SELECT count(*) FROM crm_bulk_import_job_line line
-                 JOIN crm_bulk_import_job job ON job.id = line.job_id
-                WHERE job.revert_mode IS NOT NULL AND line.status IN ('created', 'updated')
-                  AND line.undo IS NOT NULL AND line.revert_status IS NULL"""
+            f"""SELECT count(*) FROM crm_bulk_import_job_line
+                 WHERE job_id IN (SELECT id FROM crm_bulk_import_job WHERE revert_mode IS NOT NULL)
+                   AND {TO_REVERT}"""  # noqa: S608
         )
         return done, self.env.cr.fetchone()[0]
 
@@ -328,10 +331,12 @@ class CrmBulkImportJob(models.Model):
     def _revert_batch(self, lines, gone_before):
         """Decide row by row, the last first, whether anything uses what the
         row created (what a row reverted before, or ``gone_before``, deletes
-        does not count); a
-        reverted row's old values are restored at once, which may free an
-        earlier row (a contact taken out of a new team), so the rows kept are
-        looked at again until none is freed. Then delete, by batch."""
+        does not count); a reverted row's old values are restored at once,
+        which may free an earlier row (a contact taken out of a new team), so
+        the rows kept are looked at again until none is freed. Then delete, by
+        batch.
+
+        :return: (outcomes, the records deleted)"""
         created = defaultdict(set)
         for _line_id, _row, undo in lines:
             for model, res_id in undo.get("created", []):
@@ -342,7 +347,6 @@ class CrmBulkImportJob(models.Model):
             for res_id in self._undo_record(model, list(ids)).exists().ids
         }
         reverted, gone, pending, kept = [], set(), lines, []
-        deleted_before = set(gone_before)
         while pending:
             owns = {
                 line_id: {tuple(record) for record in undo.get("created", [])} & existing
@@ -355,7 +359,7 @@ class CrmBulkImportJob(models.Model):
                 written_leads = {
                     ("crm.lead", res_id) for model, res_id, _changes in undo.get("written", []) if model == "crm.lead"
                 }
-                reasons = self._revert_reasons(own, uses, own | gone | deleted_before | written_leads)
+                reasons = self._revert_reasons(own, uses, own | gone | gone_before | written_leads)
                 if reasons:
                     kept.append(((line_id, row_number, undo), reasons))
                     continue

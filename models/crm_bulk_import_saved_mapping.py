@@ -43,13 +43,15 @@ class CrmBulkImportSavedMapping(models.Model):
 
     @api.depends("mapping", "import_type")
     def _compute_summary(self):
+        labels = {}
+        for field in self.env["crm.bulk.import.field"].search(
+            [("import_type", "in", list(set(self.mapped("import_type"))))]
+        ):
+            labels.setdefault(field.import_type, {})[field.key] = field.label
         for saved in self:
-            labels = {
-                field.key: field.label
-                for field in self.env["crm.bulk.import.field"].search([("import_type", "=", saved.import_type)])
-            }
+            labels_of = labels.get(saved.import_type, {})
             saved.summary = "\n".join(
-                f"{column} → {labels.get(key, key) if key else self.env._('(not imported)')}"
+                f"{column} → {labels_of.get(key, key) if key else self.env._('(not imported)')}"
                 for column, key in (saved.mapping or {}).items()
             )
 

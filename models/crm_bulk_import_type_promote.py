@@ -6,11 +6,11 @@ from odoo import api, fields, models
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result, UndoLog
 
-# Dates a promotion never copies (seed 000: "except Follow-up dates, tour
-# dates, promoted dates"): these columns are neither fields nor custom fields.
 # Fields of a contact promoted in place that the import sets after its first
 # write (team, room permissions, custom fields): kept for a revert.
 CONTACT_FIELDS_SET_LATER = ("parent_id", "room_permission_group_ids", "member_company_id", "member_properties")
+# Dates a promotion never copies (seed 000: "except Follow-up dates, tour
+# dates, promoted dates"): these columns are neither fields nor custom fields.
 NEVER_COPIED = ("follow up date", "follow-up date", "next follow up", "tour date", "promoted date", "promoted on")
 
 

@@ -2,6 +2,11 @@
 from odoo import api, fields, models
 
 
+def cell_text(value):
+    """A staged cell as the Fix dialog shows and compares it."""
+    return "" if value is None or value is False else str(value).strip()
+
+
 class CrmBulkImportLineFix(models.TransientModel):
     """Correct the values of a row in error on its job, cell by cell, before
     "Retry failed rows" runs it again (SPEC "Beyond the anchors")."""
@@ -10,7 +15,6 @@ class CrmBulkImportLineFix(models.TransientModel):
     _description = "Fix a Failed Import Row"
 
     line_id = fields.Many2one("crm.bulk.import.job.line", required=True, readonly=True, ondelete="cascade")
-    row_number = fields.Integer(related="line_id.row_number")
     message = fields.Text(related="line_id.message", string="Error")
     cell_ids = fields.One2many("crm.bulk.import.line.fix.cell", "fix_id", string="Values")
     extra_values = fields.Char(
@@ -35,7 +39,7 @@ class CrmBulkImportLineFix(models.TransientModel):
                         {
                             "sequence": index,
                             "column_name": header,
-                            "value": "" if values.get(header) is None else str(values.get(header)),
+                            "value": cell_text(values.get(header)),
                             "in_error": header in in_error,
                         }
                     )
@@ -61,8 +65,8 @@ class CrmBulkImportLineFix(models.TransientModel):
         values = dict(line.values or {})
         changed = False
         for cell in self.cell_ids:
-            new = (cell.value or "").strip()
-            if new != str(values.get(cell.column_name) or "").strip():
+            new = cell_text(cell.value)
+            if new != cell_text(values.get(cell.column_name)):
                 values[cell.column_name] = new
                 changed = True
         vals = {"values": values, "edited": True} if changed else {}
