@@ -4,14 +4,24 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 from ..engine.billing import day_in_month, next_bill_date, prorated_amount
 
 NUMBER_RE = re.compile(r"^-?\d+([.,]\d+)?$")
+# Custom fields one import may add to the company. Every column mapped to no
+# field becomes one, shown on every member form: a file with more is most
+# likely mapped wrong (or built to flood the company with fields).
+MAX_NEW_CUSTOM_FIELDS = 50
+# Custom fields a company may have in all, whichever imports added them, so
+# that many imports of acceptable files cannot flood it either.
+MAX_CUSTOM_FIELDS = 200
+# Columns a refusal names: enough to recognise the file's mistake.
+CUSTOM_COLUMNS_SHOWN = 10
 
 
 class CrmBulkImportMemberMixin(models.AbstractModel):
-    """What the member import types share (seeds 000 and 002): teams, plans,
+    """What the member import types share: teams, plans,
     room permission groups, billing dates, subscriptions and custom fields."""
 
     _name = "crm.bulk.import.member.mixin"
@@ -95,7 +105,7 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         """The first recurring bill date from ``start`` (the upload or the
         Billing Start Date): the next occurrence of the row's Monthly Bill Date;
         without one, the company's Default Billing Day, and for a new team that
-        day of next month (seed 000)."""
+        day of next month."""
         if bill_day:
             return next_bill_date(start, bill_day)
         default = job.company_id.default_billing_day or 1
@@ -223,32 +233,85 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
+    def _check_mapping(self, job, mapping, headers):
+        """Refuse the file before anything is written when its unmapped
+        columns would make too many custom fields."""
+        definitions = job.company_id.sudo().member_properties_definition or []
+        known = {definition["string"] for definition in definitions}
+        new = [header for header in self._custom_headers(mapping, headers) if header not in known]
+        self._check_custom_field_limits(new, len(definitions))
+
+    @api.model
+    def _custom_headers(self, mapping, headers=None):
+        """The columns that are custom fields: mapped to no field and not
+        ignored by the type; in the file's order when ``headers`` is given (a
+        stored mapping does not keep it)."""
+        schema = self._schema()
+        custom = [
+            header for header, key in (mapping or {}).items() if not key and header and not schema.is_ignored(header)
+        ]
+        if headers:
+            position = {header: index for index, header in enumerate(headers)}
+            custom.sort(key=lambda header: position.get(header, len(position)))
+        return custom
+
+    @api.model
+    def _check_custom_field_limits(self, new_headers, existing_count):
+        """UserError when creating custom fields for ``new_headers`` would
+        pass MAX_NEW_CUSTOM_FIELDS, or MAX_CUSTOM_FIELDS with the company's
+        ``existing_count``."""
+        if not new_headers:
+            return
+        count = len(new_headers)
+        columns = ", ".join(f'"{header}"' for header in new_headers[:CUSTOM_COLUMNS_SHOWN])
+        if count > CUSTOM_COLUMNS_SHOWN:
+            columns += self.env._(" and %(count)s more", count=count - CUSTOM_COLUMNS_SHOWN)
+        if count > MAX_NEW_CUSTOM_FIELDS:
+            raise UserError(
+                self.env._(
+                    "%(count)s columns of the file are mapped to no field and would become new custom fields of "
+                    "the members: an import may create at most %(limit)s. Map these columns to a field, or remove "
+                    "them from the file, and import it again. Columns: %(columns)s.",
+                    count=count,
+                    limit=MAX_NEW_CUSTOM_FIELDS,
+                    columns=columns,
+                )
+            )
+        if count + existing_count > MAX_CUSTOM_FIELDS:
+            raise UserError(
+                self.env._(
+                    "%(count)s columns of the file are mapped to no field and would become new custom fields of "
+                    "the members, but the company already has %(existing)s and may have at most %(limit)s. Map "
+                    "these columns to a field, or remove them from the file, or delete custom fields the company "
+                    "no longer uses, and import it again. Columns: %(columns)s.",
+                    count=count,
+                    existing=existing_count,
+                    limit=MAX_CUSTOM_FIELDS,
+                    columns=columns,
+                )
+            )
+
+    @api.model
     def _custom_columns(self, job, rows):
         """{file column: property name} for the columns mapped to no field;
         their property definitions are created on the company as needed, text
-        unless every value of the column is a number."""
-        schema = self._schema()
-        headers = [
-            header
-            for header, key in (job.mapping or {}).items()
-            if not key and header and not schema.is_ignored(header)
-        ]
+        unless every value of the column is a number. The limits of
+        _check_mapping hold here too, whatever the path that got here."""
+        headers = self._custom_headers(job.mapping, job.file_headers)
         if not headers:
             return {}
         company = job.company_id.sudo()
         definitions = list(company.member_properties_definition or [])
         by_string = {definition["string"]: definition["name"] for definition in definitions}
-        changed = False
-        for header in headers:
-            if header in by_string:
-                continue
+        new = [header for header in headers if header not in by_string]
+        self._check_custom_field_limits(new, len(definitions))
+        for header in new:
             values = [str(row.raw.get(header) or "") for row in rows if row.raw.get(header)]
             numeric = values and all(NUMBER_RE.match(value) for value in values)
             name = self._property_name(header, set(by_string.values()))
             definitions.append({"name": name, "string": header, "type": "float" if numeric else "char"})
             by_string[header] = name
-            changed = True
-        if changed:
+        if new:
             company.member_properties_definition = definitions
         return {header: by_string[header] for header in headers}
 

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -11,7 +13,7 @@ LAYOUT_SEPARATOR = "\x1f"
 class CrmBulkImportSavedMapping(models.Model):
     """The mapping a user confirmed for a file layout (the same headers, in
     any order), proposed the next time a file of that layout is uploaded for
-    the same import type (SPEC "Beyond the anchors"). A user's own mapping
+    the same import type. A user's own mapping
     comes first; a Bulk Import Manager can share one with the company."""
 
     _name = "crm.bulk.import.saved.mapping"
@@ -35,11 +37,52 @@ class CrmBulkImportSavedMapping(models.Model):
         "their own for them.",
     )
     layout_key = fields.Char(
-        required=True, readonly=True, index=True, help="The file's headers, normalized and sorted."
+        required=True,
+        readonly=True,
+        index=True,
+        help="A digest of the file's headers, normalized and sorted: the same for every file of this layout.",
     )
     headers = fields.Json(readonly=True)
     mapping = fields.Json(readonly=True, help="File column -> field key of the import type.")
     summary = fields.Text("Columns", compute="_compute_summary")
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_owner_vals(vals, create=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_owner_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_owner_vals(self, vals, create=False):
+        """Whose a mapping is and who it is proposed to are not written over
+        RPC: a user's mapping stays theirs (a mapping planted as someone
+        else's would be proposed to them first), only a Bulk Import Manager
+        shares one, and the layout it answers stays the one it was saved for."""
+        if self.env.su:
+            return
+        refused = []
+        if vals.get("shared") and not self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager"):
+            refused.append("shared")
+        if create:
+            if vals.get("user_id", self.env.uid) != self.env.uid:
+                refused.append("user_id")
+        else:
+            refused += [name for name in ("user_id", "company_id", "import_type", "layout_key") if name in vals]
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "These fields of a saved mapping cannot be changed this way: %(fields)s.",
+                    fields=", ".join(self._fields[name]._description_string(self.env) for name in refused),
+                )
+            )
 
     @api.depends("mapping", "import_type")
     def _compute_summary(self):
@@ -57,7 +100,11 @@ class CrmBulkImportSavedMapping(models.Model):
 
     @api.model
     def _layout_key(self, headers):
-        return LAYOUT_SEPARATOR.join(sorted({normalize_header(header) for header in headers if header}))
+        """The SHA-256 digest of the normalized, sorted headers: a key of
+        fixed size, as a file may have thousands of columns and an indexed
+        value has to fit in a btree index row."""
+        joined = LAYOUT_SEPARATOR.join(sorted({normalize_header(header) for header in headers if header}))
+        return hashlib.sha256(joined.encode()).hexdigest()
 
     @api.model
     def _find(self, import_type, headers):
