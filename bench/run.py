@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-# SPEC "Performance"
+# The performance targets
 LEAD_RATIO_TARGET = 10.0
 DRY_RUN_RATE_TARGET = 20000
 DRY_RUN_MEMORY_TARGET = 300

@@ -14,10 +14,21 @@ from ..models.crm_bulk_import_job import MIMETYPES
 from ..readers import MB
 
 LEADS_PER_PAGE = 40
+# Room for the form around the file in a multipart upload (CSRF token,
+# boundaries, headers).
+FORM_OVERHEAD = 64 * 1024
+
+
+def upload_max_content_length(controller):
+    """The largest request body the upload route reads: the portal's file
+    limit and the form around it. Werkzeug refuses a bigger one from its
+    Content-Length before reading it (see ir.http's _handle_error)."""
+    limit = request.env["crm.bulk.import.job"].sudo()._limits(portal=True)["max_bytes"]
+    return limit + FORM_OVERHEAD if limit else None
 
 
 class CrmBulkImportPortal(CustomerPortal):
-    """Lead registration for portal partners and their agents (seed 001).
+    """Lead registration for portal partners and their agents.
 
     Thin: it finds the uploader's partner, builds a job and calls the job's
     public methods; reads go through the user's own access rules."""
@@ -56,16 +67,31 @@ class CrmBulkImportPortal(CustomerPortal):
         values.update(leads=leads, pager=pager, page_name="registered_leads", default_url="/my/leads")
         return request.render("crm_bulk_import.portal_my_leads", values)
 
-    @http.route("/my/leads/import", type="http", auth="user", website=True, methods=["GET", "POST"])
-    def portal_leads_import(self, **post):
+    @http.route(
+        "/my/leads/import",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+        max_content_length=upload_max_content_length,
+    )
+    def portal_leads_import(self, too_large=None, **post):
         partner = self._registration_partner()
         values = self._prepare_portal_layout_values()
-        max_bytes = request.env["crm.bulk.import.job"].sudo()._limits()["portal_max_bytes"]
+        limits = request.env["crm.bulk.import.job"].sudo()._limits(portal=True)
+        max_bytes = limits["max_bytes"]
         values.update(
             page_name="registered_leads_import",
             form_fields=self._form_columns(),
             max_upload_mb=max_bytes // MB if max_bytes else 0,
+            max_upload_rows=limits["max_rows"] or 0,
         )
+        if too_large and max_bytes:
+            values["file_error"] = request.env._(
+                "The file is larger than the %(max)s MB a portal upload may have: split it into smaller files and "
+                "upload them one after the other.",
+                max=max_bytes // MB,
+            )
         if request.httprequest.method == "POST":
             values.update(self._import_upload(partner, request.httprequest.files.get("file")))
         return request.render("crm_bulk_import.portal_leads_import", values)
@@ -115,9 +141,12 @@ class CrmBulkImportPortal(CustomerPortal):
         content = upload.read()
         # sudo: portal users cannot create jobs through the ORM; the job is
         # bound to their own partner, which limits what the file can name.
+        # The uploader does not follow it: its chatter is the team's (they
+        # get the summary by email).
         job = (
             request.env["crm.bulk.import.job"]
             .sudo()
+            .with_context(mail_create_nosubscribe=True)
             .create(
                 {
                     "import_type": "lead",

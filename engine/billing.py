@@ -1,4 +1,4 @@
-"""Billing dates and proration for members' subscriptions (seed 000, seed 002).
+"""Billing dates and proration for members' subscriptions.
 
 Plain Python on dates and amounts, so the rules can be read and tested apart
 from the ORM.

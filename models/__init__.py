@@ -24,3 +24,4 @@ from . import prospect_workflow
 from . import prospect_group
 from . import ir_attachment
 from . import sale_subscription_line
+from . import ir_http

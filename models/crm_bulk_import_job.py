@@ -9,12 +9,12 @@ import psycopg2.errors
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import split_every
 
 from ..readers import MAX_UNZIPPED, MB, ReadError, open_table
 from ..writers import write_csv, write_xlsx
-from .crm_bulk_import_type import Result, StagedLine
+from .crm_bulk_import_type import Result, StagedLine, sign_undo
 
 _logger = logging.getLogger(__name__)
 
@@ -40,10 +40,27 @@ DRY_RUN_STATUS = {"created": "would_create", "updated": "would_update"}
 
 # Defaults of the system parameters that tune the background runs.
 DEFAULT_BACKGROUND_THRESHOLD = 1000
+# What a user sets on an import: the wizard's choices, while it is a draft.
+USER_DRAFT_FIELDS = {
+    "allow_same_file",
+    "date_format",
+    "policy",
+    "mapping",
+    "promote_create_unknown",
+    "send_onboarding_email",
+    "send_invitations",
+    "prorate_at_start",
+    "send_portal_invitations",
+}
+USER_CREATE_FIELDS = USER_DRAFT_FIELDS | {"import_type", "file", "file_name", "company_id", "user_id", "name"}
 # Limits of an uploaded file (Settings > CRM > Bulk Import; 0 = no limit).
 DEFAULT_MAX_ROWS = 500000
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_PORTAL_MAX_FILE_MB = 5
+# A portal upload runs in the partner's request: its rows are capped, and so
+# are the rows a partner registers in 24 hours.
+DEFAULT_PORTAL_MAX_ROWS = 1000
+DEFAULT_PORTAL_DAILY_ROWS = 5000
 # An XLSX file may expand to this many times the maximum file size.
 UNZIPPED_FACTOR = 10
 DEFAULT_CHUNK_SIZE = 200
@@ -225,6 +242,9 @@ class CrmBulkImportJob(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_user_vals(vals, create=True)
+        vals_list = [dict(vals) for vals in vals_list]
+        for vals in vals_list:
             if vals.get("import_type") and not vals.get("policy"):
                 vals["policy"] = self.env[f"crm.bulk.import.type.{vals['import_type']}"]._default_policy
             if vals.get("name", "/") == "/":
@@ -235,9 +255,56 @@ class CrmBulkImportJob(models.Model):
         return jobs.with_env(self.env)
 
     def write(self, vals):
+        self._check_user_vals(vals)
         if vals.get("state") in ("failed", "cancelled", "reverted"):
             vals = dict(vals, file_lock=False)  # nothing (more) will be imported: the file may come again
         return super().write(vals)
+
+    def message_post(self, **kwargs):
+        self._check_internal_chatter()
+        return super().message_post(**kwargs)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        self._check_internal_chatter()
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def _check_internal_chatter(self):
+        """A portal uploader reads their job's outcome on the portal and gets
+        its summary by email; its chatter is for the team. Posting on it would
+        let them write to any partner from this database."""
+        if not self.env.su and self.env.user.share:
+            raise AccessError(self.env._("Portal users cannot post on or follow an import."))
+
+    def _write_engine(self, vals):
+        """The import's own writes: state, counts, dates, what it read of
+        the file. sudo: users may not write these fields (see write); the
+        public method that got here has checked their right to the job."""
+        return self.sudo().write(vals)
+
+    @api.model
+    def _check_user_vals(self, vals, create=False):
+        """A user sets only the choices of a draft import (what the wizard
+        offers); the rest is the import's: its state, counts, owner, portal
+        partner and file, written over RPC, would hand a job to another
+        user or partner, or fake its outcome."""
+        if self.env.su:
+            return
+        allowed = USER_CREATE_FIELDS if create else USER_DRAFT_FIELDS
+        thread_fields = self.env["mail.thread"]._fields
+        refused = sorted(name for name in vals if name not in allowed and name not in thread_fields)
+        if create and vals.get("user_id", self.env.uid) != self.env.uid:
+            refused.append("user_id")
+        if create and vals.get("name", "/") != "/":
+            refused.append("name")
+        if not create and set(vals) & USER_DRAFT_FIELDS and any(job.state != "draft" for job in self):
+            refused += sorted(set(vals) & USER_DRAFT_FIELDS)
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "These fields of an import are set by the import itself, not by users: %(fields)s.",
+                    fields=", ".join(sorted(set(refused))),
+                )
+            )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -259,7 +326,7 @@ class CrmBulkImportJob(models.Model):
             applier = job._applier().with_context(crm_bulk_import_dry_run=True)
             if applier._dry_run_checks_only and not job.count_total:
                 job._stage_lines(check=lambda staged, job=job, applier=applier: job._apply_lines(staged, applier))
-                job.is_dry_run = True
+                job._write_engine({"is_dry_run": True})
             else:
                 job._stage_lines()
                 lines = job._pending_lines()
@@ -270,7 +337,7 @@ class CrmBulkImportJob(models.Model):
                     savepoint.close(rollback=True)
                     self.env.invalidate_all()
                 job._write_results(results, dry_run=True)
-                job.is_dry_run = True
+                job._write_engine({"is_dry_run": True})
                 job._update_counts()
         return self._action_open()
 
@@ -282,7 +349,9 @@ class CrmBulkImportJob(models.Model):
                 raise UserError(self.env._("%(job)s has already been started.", job=job.name))
             job._claim_file()
             job._stage_lines()
-            job.write({"date_start": fields.Datetime.now(), "is_dry_run": False})
+            if job.partner_id:
+                job._check_portal_quota()
+            job._write_engine({"date_start": fields.Datetime.now(), "is_dry_run": False})
             if job.policy == "all_or_nothing":
                 job._run_all_or_nothing()
             elif job._run_or_queue(job.count_total - job.count_done):
@@ -303,9 +372,13 @@ class CrmBulkImportJob(models.Model):
             pending = self.env["crm.bulk.import.job.line"].search(
                 [("job_id", "=", job.id), ("status", "in", ("pending", "would_create", "would_update"))]
             )
-            pending.write({"status": "skipped", "message": self.env._("Not imported: the import was cancelled.")})
+            job.check_access("write")
+            # sudo: lines are written by the import only (see their write).
+            pending.sudo().write(
+                {"status": "skipped", "message": self.env._("Not imported: the import was cancelled.")}
+            )
             job._update_counts()
-            job.write({"state": "cancelled", "date_done": fields.Datetime.now()})
+            job._write_engine({"state": "cancelled", "date_done": fields.Datetime.now()})
             job.message_post(body=self.env._("Import cancelled."))
         return True
 
@@ -423,10 +496,10 @@ class CrmBulkImportJob(models.Model):
         :return: whether they were queued"""
         self.ensure_one()
         if self._in_background(count):
-            self.state = "queued"
+            self._write_engine({"state": "queued"})
             self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
             return True
-        self.state = "running"
+        self._write_engine({"state": "running"})
         self._run_pending()
         self._finalize()
         return False
@@ -441,7 +514,10 @@ class CrmBulkImportJob(models.Model):
         checksum = self._file_attachment().checksum  # the filestore's SHA-1 of the content
         if self.allow_same_file or not checksum:
             return
-        key = f"{self.import_type}:{self.company_id.id}:{checksum}"
+        # A partner's portal uploads are checked against their own: another
+        # partner's file, or the team's, is none of theirs to hear about.
+        owner = f"p{self.partner_id.commercial_partner_id.id}:" if self.partner_id else ""
+        key = f"{self.import_type}:{self.company_id.id}:{owner}{checksum}"
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):
@@ -449,6 +525,34 @@ class CrmBulkImportJob(models.Model):
         except psycopg2.errors.UniqueViolation:
             raise UserError(self._same_file_message(key)) from None
         self.invalidate_recordset(["file_lock"])
+
+    def _check_portal_quota(self):
+        """A partner registers at most the daily number of rows (a setting)
+        through the portal in 24 hours, this file included."""
+        self.ensure_one()
+        quota = self._limits(portal=True)["daily_rows"]
+        if not quota:
+            return
+        commercial = self.partner_id.commercial_partner_id
+        since = fields.Datetime.subtract(fields.Datetime.now(), days=1)
+        self.env.cr.execute(
+            """SELECT coalesce(sum(job.count_created), 0)
+                 FROM crm_bulk_import_job job
+                 JOIN res_partner partner ON partner.id = job.partner_id
+                WHERE partner.commercial_partner_id = %s AND job.create_date >= %s AND job.id != %s""",
+            [commercial.id, since, self.id],
+        )
+        registered = self.env.cr.fetchone()[0]
+        if registered + self.count_total > quota:
+            raise UserError(
+                self.env._(
+                    "You can register up to %(quota)s leads in 24 hours; %(registered)s are registered already "
+                    "and this file has %(rows)s. Upload the rest tomorrow, or contact us.",
+                    quota=quota,
+                    registered=registered,
+                    rows=self.count_total,
+                )
+            )
 
     def _same_file_message(self, key):
         query = """SELECT job.name, job.state, job.create_date, partner.name
@@ -468,6 +572,13 @@ class CrmBulkImportJob(models.Model):
             return self.env._("The same file is being imported by another job: try again in a moment.")
         name, state, create_date, user = holder
         values = {"job": name, "user": user, "date": fields.Datetime.to_string(create_date)[:16]}
+        if self.partner_id:
+            return self.env._(
+                "You uploaded the same file on %(date)s (%(job)s): its leads are registered already, see My "
+                "Leads. To register other leads, upload a file with those leads only.",
+                date=values["date"],
+                job=name,
+            )
         if state in ("queued", "running"):
             message = self.env._(
                 "The same file is being imported by %(job)s (uploaded by %(user)s on %(date)s).", **values
@@ -486,38 +597,41 @@ class CrmBulkImportJob(models.Model):
 
     def _read_table(self):
         self.ensure_one()
-        return self._open_table(self._open_file(), self.file_name)
+        return self._open_table(self._open_file(), self.file_name, portal=bool(self.partner_id))
 
     @api.model
-    def _open_table(self, data, file_name):
-        """open_table with the limits in force; file problems as UserError in
-        the user's language. ``data``: bytes or a binary stream."""
-        limits = self._limits()
+    def _open_table(self, data, file_name, portal=False):
+        """open_table with the limits in force (a portal upload's own); file
+        problems as UserError in the user's language. ``data``: bytes or a
+        binary stream."""
+        limits = self._limits(portal=portal)
         try:
             return open_table(data, file_name or "", max_rows=limits["max_rows"], max_unzipped=limits["max_unzipped"])
         except ReadError as error:
             raise UserError(error.translated(self.env.lang)) from None
 
     @api.model
-    def _limits(self):
-        """The file limits in force: max_rows, max_bytes, portal_max_bytes,
-        max_unzipped (None: no limit)."""
+    def _limits(self, portal=False):
+        """The file limits in force: max_rows, max_bytes, max_unzipped, and
+        daily_rows for the portal (None: no limit). A portal upload has its
+        own, smaller ones: an XLSX may expand to ten times its own limit,
+        not the backend's."""
         param = self.env["ir.config_parameter"].sudo().get_param
-        max_rows = int(param("crm_bulk_import.max_rows", DEFAULT_MAX_ROWS) or 0) or None
-        max_mb = int(param("crm_bulk_import.max_file_mb", DEFAULT_MAX_FILE_MB) or 0)
-        portal_mb = int(param("crm_bulk_import.portal_max_file_mb", DEFAULT_PORTAL_MAX_FILE_MB) or 0)
+        prefix = "crm_bulk_import.portal_" if portal else "crm_bulk_import."
+        max_rows = int(param(f"{prefix}max_rows", DEFAULT_PORTAL_MAX_ROWS if portal else DEFAULT_MAX_ROWS) or 0)
+        max_mb = int(param(f"{prefix}max_file_mb", DEFAULT_PORTAL_MAX_FILE_MB if portal else DEFAULT_MAX_FILE_MB) or 0)
+        daily = int(param("crm_bulk_import.portal_daily_rows", DEFAULT_PORTAL_DAILY_ROWS) or 0) if portal else 0
         return {
-            "max_rows": max_rows,
+            "max_rows": max_rows or None,
             "max_bytes": max_mb * MB or None,
-            "portal_max_bytes": portal_mb * MB or None,
             "max_unzipped": max_mb * MB * UNZIPPED_FACTOR or MAX_UNZIPPED,
+            "daily_rows": daily or None,
         }
 
     @api.model
     def _check_file_size(self, size, file_name, portal=False):
         """A UserError when a file of ``size`` bytes is over the limit."""
-        limits = self._limits()
-        limit = limits["portal_max_bytes" if portal else "max_bytes"]
+        limit = self._limits(portal=portal)["max_bytes"]
         if limit and size > limit:
             raise UserError(
                 self.env._(
@@ -542,7 +656,7 @@ class CrmBulkImportJob(models.Model):
         attachment = self._file_attachment()
         if not attachment.file_size:
             raise UserError(self.env._("The file is empty.") if self.file_name else self.env._("Upload a file first."))
-        self._check_file_size(attachment.file_size, self.file_name)
+        self._check_file_size(attachment.file_size, self.file_name, portal=bool(self.partner_id))
         if attachment.store_fname:
             try:
                 return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115 - the reader closes it
@@ -582,7 +696,7 @@ class CrmBulkImportJob(models.Model):
                 return
             self.env.cr.execute("DELETE FROM crm_bulk_import_job_line WHERE job_id = %s", [self.id])
             self.env["crm.bulk.import.job.line"].invalidate_model()
-            self.count_total = 0
+            self._write_engine({"count_total": 0})
         if self.count_total:
             return
         table = self._read_table()
@@ -606,7 +720,8 @@ class CrmBulkImportJob(models.Model):
                     headers=", ".join(f'"{header}"' for header in table.headers),
                 )
             )
-        self.write(
+        applier._check_mapping(self, mapping, table.headers)
+        self._write_engine(
             {
                 "mapping": mapping,
                 "file_format": table.file_format,
@@ -638,10 +753,10 @@ class CrmBulkImportJob(models.Model):
                     self._insert_lines(chunk, {})
         except ReadError as error:
             raise UserError(error.translated(self.env.lang)) from None
-        self.count_total = total
+        self._write_engine({"count_total": total})
         self.invalidate_recordset(["line_ids"])
         if check:
-            self.write(
+            self._write_engine(
                 {
                     "count_created": tally.get("created", 0),
                     "count_updated": tally.get("updated", 0),
@@ -768,7 +883,7 @@ class CrmBulkImportJob(models.Model):
         """All-or-nothing: every row in one savepoint; one error and the
         savepoint is rolled back, every error listed, the others skipped."""
         self.ensure_one()
-        self.state = "running"
+        self._write_engine({"state": "running"})
         lines = self._pending_lines()
         savepoint = self.env.cr.savepoint()
         try:
@@ -795,32 +910,39 @@ class CrmBulkImportJob(models.Model):
             return
         self.env.flush_all()
         now = fields.Datetime.now()
-        rows = [
-            (
-                line_id,
-                DRY_RUN_STATUS.get(result.status, result.status) if dry_run else result.status,
-                result.message or None,
-                result.res_model or None,
-                result.res_id or 0,
-                json.dumps(result.undo) if result.undo and not dry_run else None,
-                self.env.uid,
-                now,
+        rows = []
+        for line_id, result in results.items():
+            undo = result.undo if result.undo and not dry_run else None
+            rows.append(
+                (
+                    line_id,
+                    DRY_RUN_STATUS.get(result.status, result.status) if dry_run else result.status,
+                    result.message or None,
+                    result.res_model or None,
+                    result.res_id or 0,
+                    json.dumps(undo) if undo else None,
+                    sign_undo(self.env, line_id, self.id, undo) if undo else None,
+                    self.env.uid,
+                    now,
+                )
             )
-            for line_id, result in results.items()
-        ]
         for batch in split_every(SQL_BATCH, rows, list):
             execute_values(
                 self.env.cr._obj,
                 """UPDATE crm_bulk_import_job_line AS line
                       SET status = v.status, message = v.message, res_model = v.res_model, res_id = v.res_id,
-                          undo = v.undo, write_uid = v.write_uid, write_date = v.write_date
-                     FROM (VALUES %s) AS v(id, status, message, res_model, res_id, undo, write_uid, write_date)
+                          undo = v.undo, undo_signature = v.signature, write_uid = v.write_uid,
+                          write_date = v.write_date
+                     FROM (VALUES %s) AS v(id, status, message, res_model, res_id, undo, signature, write_uid,
+                                          write_date)
                     WHERE line.id = v.id""",
                 batch,
-                template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s::timestamp)",
+                template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s::timestamp)",
                 page_size=len(batch),
             )
-        self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id", "undo"])
+        self.env["crm.bulk.import.job.line"].invalidate_model(
+            ["status", "message", "res_model", "res_id", "undo", "undo_signature"]
+        )
 
     def _update_counts(self):
         self.env.flush_all()
@@ -830,7 +952,7 @@ class CrmBulkImportJob(models.Model):
                 [job.id],
             )
             counts = dict(self.env.cr.fetchall())
-            job.write(
+            job._write_engine(
                 {
                     "count_created": counts.get("created", 0) + counts.get("would_create", 0),
                     "count_updated": counts.get("updated", 0) + counts.get("would_update", 0),
@@ -864,7 +986,7 @@ class CrmBulkImportJob(models.Model):
             vals = {"state": state, "date_done": fields.Datetime.now()}
             if not (job.count_created or job.count_updated):
                 vals["file_lock"] = False  # nothing was imported: the same file may come again
-            job.write(vals)
+            job._write_engine(vals)
             job._notify_done()
 
     def _notify_done(self):
@@ -919,7 +1041,7 @@ class CrmBulkImportJob(models.Model):
         done = 0
         for job in self.search([("state", "in", ("queued", "running"))], order="id"):
             if job.state == "queued":
-                job.state = "running"
+                job._write_engine({"state": "running"})
                 if auto_commit:
                     self.env.cr.commit()
             before = job.count_done

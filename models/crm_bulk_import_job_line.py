@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import create_index
 
 from .crm_bulk_import_job import LINE_STATUSES
@@ -30,6 +30,7 @@ class CrmBulkImportJobLine(models.Model):
         help="What applying the row did, for a revert: the records it created and the old values of the fields "
         "it changed.",
     )
+    undo_signature = fields.Char(readonly=True, copy=False, groups="base.group_system")
     revert_status = fields.Selection(
         [
             ("reverted", "Reverted"),
@@ -60,6 +61,30 @@ class CrmBulkImportJobLine(models.Model):
             ["job_id", "row_number"],
             where="status = 'pending'",
         )
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_only()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_engine_only()
+        return super().write(vals)
+
+    def _check_engine_only(self):
+        """Lines are written by the import itself (SQL, or sudo once it has
+        checked the job's rights): over RPC a user could otherwise plant rows,
+        statuses or undo logs on jobs, and a revert would replay them."""
+        if not self.env.su:
+            raise AccessError(self.env._("The lines of an import are written by the import itself."))
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
 
     def action_fix(self):
         """Open the row's values for correction (a row in error of a job that

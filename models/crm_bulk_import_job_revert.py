@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Revert a finished import (SPEC "Beyond the anchors").
+"""Revert a finished import.
 
 Each applied line keeps an undo log (``crm.bulk.import.job.line.undo``, see
 UndoLog): the records the row created, and the old and new values of the
@@ -10,6 +10,7 @@ has used the row's records since (an invoice, an activity, a sign-in...),
 keeps the row whole and says why. A value changed by someone since the
 import is left as it is, and listed."""
 
+import logging
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -24,7 +25,9 @@ from odoo.tools import split_every
 
 from ..writers import write_csv
 from .crm_bulk_import_job import SQL_BATCH, download_action
-from .crm_bulk_import_type import undo_value
+from .crm_bulk_import_type import check_undo_signature, undo_value
+
+_logger = logging.getLogger(__name__)
 
 DEFAULT_REVERT_DAYS = 30
 REVERTABLE_STATES = ("done", "error", "cancelled")
@@ -175,9 +178,9 @@ class CrmBulkImportJob(models.Model):
                 )
             mode = "dry_run" if dry_run else "revert"
             if not dry_run:
-                job.reverted_by_id = self.env.user
+                job._write_engine({"reverted_by_id": self.env.uid})
             if job._in_background(count):
-                job.write({"revert_mode": mode, "state": job.state if dry_run else "reverting"})
+                job._write_engine({"revert_mode": mode, "state": job.state if dry_run else "reverting"})
                 job.message_post(
                     body=self.env._("%(count)s rows queued for a background revert.", count=count)
                     if not dry_run
@@ -185,7 +188,7 @@ class CrmBulkImportJob(models.Model):
                 )
                 self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
             else:
-                job.revert_mode = mode
+                job._write_engine({"revert_mode": mode})
                 job._run_revert(chunk_size=count)
 
     def _clear_revert_outcomes(self):
@@ -197,7 +200,7 @@ class CrmBulkImportJob(models.Model):
             [self.id],
         )
         self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
-        self.is_revert_dry_run = False
+        self._write_engine({"is_revert_dry_run": False})
 
     def _revert_todo_count(self):
         self.env.flush_all()
@@ -226,7 +229,7 @@ class CrmBulkImportJob(models.Model):
             chunks = chunks - 1 if chunks else chunks
             self.env.flush_all()
             self.env.cr.execute(
-                f"""SELECT id, row_number, undo FROM crm_bulk_import_job_line
+                f"""SELECT id, row_number, undo, undo_signature FROM crm_bulk_import_job_line
                      WHERE job_id = %s AND {TO_REVERT}
                      ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",  # noqa: S608
                 [self.id, chunk_size],
@@ -235,9 +238,11 @@ class CrmBulkImportJob(models.Model):
             if not lines:
                 self._finish_revert()
                 break
+            lines, outcomes = self._revert_trusted(lines)
             savepoint = self.env.cr.savepoint() if dry_run else None
             try:
-                outcomes = self._revert_lines(lines, gone)
+                if lines:
+                    outcomes.update(self._revert_lines(lines, gone))
             finally:
                 if savepoint:
                     savepoint.close(rollback=True)
@@ -268,7 +273,7 @@ class CrmBulkImportJob(models.Model):
         }
         if not dry_run:
             vals.update(state="reverted", date_reverted=fields.Datetime.now())
-        self.write(vals)
+        self._write_engine(vals)
         if not dry_run:
             self.message_post(
                 body=self._revert_report(),
@@ -292,6 +297,94 @@ class CrmBulkImportJob(models.Model):
                    AND {TO_REVERT}"""  # noqa: S608
         )
         return done, self.env.cr.fetchone()[0]
+
+    def _revert_trusted(self, lines):
+        """Split the lines (id, row number, undo, signature) into those whose
+        undo log a revert may replay, as (id, row number, undo), and the
+        outcomes of the others, kept whole. A log is replayed only if the
+        import wrote it (its signature), if it names only the models and
+        fields this import type creates and changes, records of the job's
+        company, and, as created, records no older than the job. The revert
+        runs as superuser: nothing else reaches it."""
+        applier = self._applier()
+        trusted, refused = [], {}
+        records = defaultdict(set)
+        for line_id, row_number, undo, signature in lines:
+            if not signature:
+                refused[line_id] = (
+                    row_number,
+                    self.env._("it was imported before what an import does was recorded safely; undo it by hand"),
+                )
+                continue
+            if not check_undo_signature(self.env, line_id, self.id, undo, signature):
+                refused[line_id] = (row_number, self.env._("its record of what the import did was altered"))
+                continue
+            problem = None
+            for model, res_id in undo.get("created") or []:
+                if model not in applier._revert_creates:
+                    problem = (model, res_id)
+                records[model].add(res_id)
+            for model, res_id, changes in undo.get("written") or []:
+                if not set(changes) <= set(applier._revert_writes.get(model, ())):
+                    problem = (model, res_id)
+                records[model].add(res_id)
+            if problem:
+                refused[line_id] = (
+                    row_number,
+                    self.env._(
+                        "its record of what the import did names %(model)s #%(id)s, which this kind of import "
+                        "does not create or change",
+                        model=problem[0],
+                        id=problem[1],
+                    ),
+                )
+                continue
+            trusted.append((line_id, row_number, undo))
+        foreign = self._revert_foreign_records(records)
+        checked = []
+        for line_id, row_number, undo in trusted:
+            created = {tuple(record) for record in undo.get("created") or []}
+            named = created | {(model, res_id) for model, res_id, _changes in undo.get("written") or []}
+            bad = sorted(
+                record
+                for record in named
+                if foreign.get(record) == "company" or (record in created and foreign.get(record) == "older")
+            )
+            if bad:
+                refused[line_id] = (
+                    row_number,
+                    self.env._(
+                        "its record of what the import did names %(model)s #%(id)s, which belongs to another "
+                        "company or existed before the import",
+                        model=bad[0][0],
+                        id=bad[0][1],
+                    ),
+                )
+            else:
+                checked.append((line_id, row_number, undo))
+        outcomes = {}
+        for line_id, (row_number, reason) in refused.items():
+            _logger.warning("%s: row %s not reverted, %s", self.name, row_number, reason)
+            outcomes[line_id] = (
+                "kept",
+                self.env._("Row %(row)s kept: %(reasons)s; nothing was undone.", row=row_number, reasons=reason),
+            )
+        return checked, outcomes
+
+    def _revert_foreign_records(self, records):
+        """{(model, id): "company" | "older"} for the records of another
+        company than the job's, and those created before the job."""
+        foreign = {}
+        for model, ids in records.items():
+            Model = self.env[model].sudo().with_context(active_test=False)
+            names = ["create_date"] + (["company_id"] if "company_id" in Model._fields else [])
+            for values in Model.browse(list(ids)).exists().read(names):
+                company = values.get("company_id")
+                if company and company[0] != self.company_id.id:
+                    foreign[(model, values["id"])] = "company"
+                elif values["create_date"] < self.create_date:
+                    foreign[(model, values["id"])] = "older"
+        return foreign
 
     def _revert_dry_run_gone(self):
         """What the rows a revert dry run has already handled would delete."""

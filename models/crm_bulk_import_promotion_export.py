@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The round trip of seed 000: "download the contacts or leads report [...]
+"""The promotion's round trip, as Coworks puts it: "download the contacts or leads report [...]
 upload them back to the Promote section". The export writes exactly the
 columns the promote import reads."""
 
 from odoo import models
+from odoo.exceptions import AccessError, UserError
 
 from ..writers import write_csv
 from .crm_bulk_import_job import download_action
@@ -90,11 +91,25 @@ class ResPartner(models.Model):
         return download_action(self[:1], "contacts_for_promotion.csv", write_csv(EXPORT_HEADERS, rows), "csv")
 
     def action_send_portal_invitation(self):
-        """Invite members to the portal later (member import, seed 002)."""
-        self.env["crm.bulk.import.type.member"]._invite(self)
+        """Invite members to the portal later (member import): a portal
+        account is access, granted by a Bulk Import Manager, to members
+        only."""
+        self._check_bulk_import_manager(self.env._("invite members to the portal"))
+        members = self.filtered("is_member")
+        if members != self:
+            raise UserError(
+                self.env._(
+                    "Only members are invited to the portal from here; not a member: %(names)s.",
+                    names=", ".join((self - members)[:5].mapped("display_name")),
+                )
+            )
+        self.env["crm.bulk.import.type.member"]._invite(members)
         return True
 
     def action_send_onboarding_email(self):
         """Send the onboarding email later, to members chosen in a list."""
+        if not (self.env.su or self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_user")):
+            raise AccessError(self.env._("Only a Bulk Import User can send the onboarding email."))
+        self.check_access("write")
         self.env["crm.bulk.import.member.mixin"]._send_onboarding(self.filtered("is_member"))
         return True

@@ -1,9 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hmac
+import json
 import re
 from collections import defaultdict, namedtuple
 from datetime import date, datetime
 
 from odoo import api, models
+from odoo.tools.misc import hmac as odoo_hmac
 
 from ..writers import write_csv, write_xlsx
 
@@ -73,6 +76,18 @@ class UndoLog:
         return results
 
 
+def sign_undo(env, line_id, job_id, undo):
+    """The signature of a line's undo log, keyed with the database secret: a
+    revert replays only the logs the import itself wrote, never one written
+    or moved since (the line and the job are part of what is signed)."""
+    message = f"{line_id}:{job_id}:{json.dumps(undo, sort_keys=True, separators=(',', ':'))}"
+    return odoo_hmac(env(su=True), "crm_bulk_import.undo", message)
+
+
+def check_undo_signature(env, line_id, job_id, undo, signature):
+    return bool(undo and signature) and hmac.compare_digest(sign_undo(env, line_id, job_id, undo), signature)
+
+
 class RowError(Exception):
     """A value that cannot be used: the message names the column and value."""
 
@@ -95,6 +110,11 @@ class CrmBulkImportType(models.AbstractModel):
     # file while staging it, without applying anything in a savepoint; the
     # type's _apply_rows honours the crm_bulk_import_dry_run context key.
     _dry_run_checks_only = False
+    # What a revert of this type may undo, checked against each row's undo
+    # log before anything is replayed: the models its rows create, and the
+    # fields they change on records that existed before ({model: fields}).
+    _revert_creates = ()
+    _revert_writes = {}
 
     # ------------------------------------------------------------
     # To define in each type
@@ -114,6 +134,13 @@ class CrmBulkImportType(models.AbstractModel):
     def _template_notes(self):
         """Lines written on the Notes sheet of the XLSX template."""
         return []
+
+    @api.model
+    def _check_mapping(self, job, mapping, headers):
+        """File-level checks of ``mapping`` ({file column: key or False}) for
+        a file with ``headers``, made while the job stages its file, before
+        anything is written: raise a UserError to refuse the file. Nothing to
+        check by default."""
 
     # ------------------------------------------------------------
     # Parsing

@@ -11,7 +11,7 @@ from .crm_bulk_import_type import Result, UndoLog
 
 
 class CrmBulkImportTypeAssignment(models.AbstractModel):
-    """Customer assignment (seed 003, Upflow).
+    """Customer assignment (as Upflow does it).
 
     "External Id: the customer's id from your source tool. Account manager
     email: the email of the account manager [...] separate their email address
@@ -24,6 +24,8 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
     _name = "crm.bulk.import.type.assignment"
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Customer Assignment"
+    _revert_creates = ("mail.activity",)
+    _revert_writes = {"res.partner": ("account_manager_ids", "user_id")}
 
     @api.model
     def _schema(self):

@@ -18,7 +18,7 @@ LEAD_ALIASES = {
 
 
 class CrmBulkImportTypeLead(models.AbstractModel):
-    """Partner lead registration (seed 001).
+    """Partner lead registration.
 
     "Each lead must include the required fields [...] the Partner ID must
     exist and be a registered partner, the agent must belong to that partner.
@@ -34,6 +34,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
     _description = "Bulk Import Type: Partner Lead Registration"
     _default_policy = "all_or_nothing"
     _dry_run_checks_only = True
+    _revert_creates = ("crm.lead",)
 
     @api.model
     def _schema(self):
@@ -79,7 +80,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
         already, then create all the leads in one batch, Pending."""
         partners = self._find_partners(job, {row.values["partner_code"] for row in rows})
         agents = self._find_agents(job, {row.values["agent_code"] for row in rows if row.values["agent_code"]})
-        duplicates = self._find_duplicates(rows)
+        duplicates = self._find_duplicates(job, rows)
         form_fields = [
             column.key for column in self._schema().columns if column.key not in ("partner_code", "agent_code")
         ]
@@ -146,10 +147,13 @@ class CrmBulkImportTypeLead(models.AbstractModel):
             # The checks are done: nothing more can fail, nothing is written.
             leads = [self.env["crm.lead"]] * len(to_create)
         else:
-            leads = self.env["crm.lead"]._bulk_import_create([vals for _row, vals in to_create])
+            # sudo: users may not set the registration fields of a lead (see
+            # crm.lead's write); the rows' partners and agents are checked above.
+            leads = self.env["crm.lead"].sudo()._bulk_import_create([vals for _row, vals in to_create])
+            leads = leads.with_env(self.env)
         undo = UndoLog()
         for (row, _vals), lead in zip(to_create, leads, strict=True):
-            warnings = self._duplicate_warnings(row, duplicates)
+            warnings = self._duplicate_warnings(job, row, duplicates)
             results[row.line.id] = Result("created", "\n".join(warnings), "crm.lead" if lead else "", lead.id)
             undo.created(row.line.id, lead)
         return undo.attach(results)
@@ -177,56 +181,92 @@ class CrmBulkImportTypeLead(models.AbstractModel):
         return {agent.agent_code: agent for agent in self.env["res.partner"].sudo().search(domain)}
 
     @api.model
-    def _find_duplicates(self, rows):
-        """Existing leads with a row's email or company name, in one query.
+    def _find_duplicates(self, job, rows):
+        """Existing leads of the job's company with a row's email or company
+        name, in one query.
 
-        :return: ({email: [lead names]}, {lower company name: [lead names]})
+        :return: ({email: [(lead name, registered by partner, by agent)]},
+            {lower company name: [(lead name, partner, agent)]})
         """
         emails = list({row.values.get("email_from") for row in rows if row.values.get("email_from")})
         names = list({row.values["partner_name"].lower() for row in rows if row.values.get("partner_name")})
         by_email, by_company = {}, {}
         if not emails and not names:
             return by_email, by_company
-        self.env["crm.lead"].flush_model(["email_normalized", "partner_name", "name"])
-        # sudo-free SQL on purpose: a warning names the lead, not its content,
-        # and the check must see leads the uploader cannot read. Two btree
-        # indexes serve it (crm.lead init()).
+        self.env["crm.lead"].flush_model(["email_normalized", "partner_name", "name", "company_id"])
+        # SQL on purpose: the check must see leads the uploader cannot read;
+        # the warning names only those they may know of (_duplicate_warnings).
+        # Two btree indexes serve it (crm.lead init()).
         self.env.cr.execute(
-            """SELECT name, email_normalized, lower(partner_name)
-                 FROM crm_lead
-                WHERE active AND (email_normalized = ANY(%s) OR lower(partner_name) = ANY(%s))""",
-            [emails, names],
+            """SELECT lead.name, lead.email_normalized, lower(lead.partner_name),
+                      partner.commercial_partner_id, lead.registered_agent_id
+                 FROM crm_lead lead
+                 LEFT JOIN res_partner partner ON partner.id = lead.registered_partner_id
+                WHERE lead.active AND (lead.company_id = %s OR lead.company_id IS NULL)
+                  AND (lead.email_normalized = ANY(%s) OR lower(lead.partner_name) = ANY(%s))""",
+            [job.company_id.id, emails, names],
         )
         emails, names = set(emails), set(names)
-        for name, email, company in self.env.cr.fetchall():
+        for name, email, company, partner_id, agent_id in self.env.cr.fetchall():
             if email in emails:
-                by_email.setdefault(email, []).append(name)
+                by_email.setdefault(email, []).append((name, partner_id, agent_id))
             if company in names:
-                by_company.setdefault(company, []).append(name)
+                by_company.setdefault(company, []).append((name, partner_id, agent_id))
         return by_email, by_company
 
     @api.model
-    def _duplicate_warnings(self, row, duplicates):
+    def _duplicate_warnings(self, job, row, duplicates):
+        """The row's duplicate warnings. A portal partner is told the names
+        of their own earlier leads only: another partner's registrations and
+        the team's pipeline are not theirs to read."""
         by_email, by_company = duplicates
+        uploader = job.partner_id
+        is_agent = uploader and uploader != uploader.commercial_partner_id
+
+        def shown(found):
+            if not uploader:
+                names = [name for name, _partner, _agent in found]
+            elif is_agent:
+                names = [name for name, _partner, agent in found if agent == uploader.id]
+            else:
+                names = [name for name, partner, _agent in found if partner == uploader.id]
+            return ", ".join(names[:3])
+
         warnings = []
         email = row.values.get("email_from")
         if email and by_email.get(email):
+            leads = shown(by_email[email])
             warnings.append(
                 self.env._(
                     'Warning, row %(row)s: a lead with the email "%(email)s" exists already: %(leads)s.',
                     row=row.row_number,
                     email=email,
-                    leads=", ".join(by_email[email][:3]),
+                    leads=leads,
+                )
+                if leads
+                else self.env._(
+                    'Warning, row %(row)s: a lead with the email "%(email)s" is already known to us; our team '
+                    "will check it before approving.",
+                    row=row.row_number,
+                    email=email,
                 )
             )
         company = row.values.get("partner_name")
         if company and by_company.get(company.lower()):
+            leads = shown(by_company[company.lower()])
             warnings.append(
                 self.env._(
                     'Warning, row %(row)s: a lead for the company "%(company)s" exists already: %(leads)s.',
                     row=row.row_number,
                     company=company,
-                    leads=", ".join(by_company[company.lower()][:3]),
+                    leads=leads,
+                )
+                if leads
+                else self.env._(
+                    'Warning, row %(row)s: a lead for the company "%(company)s" is already known to us; our team '
+                    "will check it before approving.",
+                    row=row.row_number,
+                    company=company,
                 )
             )
         return warnings

@@ -9,7 +9,7 @@ from .crm_bulk_import_type import Result, UndoLog
 
 
 class CrmBulkImportTypeMember(models.AbstractModel):
-    """Member import from a spreadsheet (seed 002, Cobot, in French).
+    """Member import from a spreadsheet (as Cobot does it, with French headers).
 
     "Les champs Nom, Nom du forfait, Date de début et Date de la prochaine
     facture doivent être remplis pour chaque membre." A plan must match
@@ -18,11 +18,13 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     sent unless portal invitations are asked for."""
 
     _name = "crm.bulk.import.type.member"
-    _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    # The mixin first: its _check_mapping overrides the type's default.
+    _inherit = ["crm.bulk.import.member.mixin", "crm.bulk.import.type"]
     _description = "Bulk Import Type: Member Import"
     # A member row creates a contact, a subscription and more: keep requests
     # short, run bigger files in the background.
     _background_threshold = 250
+    _revert_creates = ("res.partner", "res.users", "sale.subscription", "account.move")
 
     @api.model
     def _schema(self):
@@ -337,7 +339,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     @api.model
     def _close_companies(self, teams):
         """{company name: the other names that look like it} among ``teams``:
-        the same company written two ways is two companies (seed 002). Names
+        the same company written two ways is two companies. Names
         whose lengths differ too much cannot be 90% alike and are not
         compared."""
         close = {}

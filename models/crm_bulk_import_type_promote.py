@@ -6,16 +6,18 @@ from odoo import api, fields, models
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result, UndoLog
 
+# Columns copied as they are onto the member.
+PROMOTED_CONTACT_FIELDS = ("phone", "function", "street", "city", "zip", "website")
 # Fields of a contact promoted in place that the import sets after its first
 # write (team, room permissions, custom fields): kept for a revert.
 CONTACT_FIELDS_SET_LATER = ("parent_id", "room_permission_group_ids", "member_company_id", "member_properties")
-# Dates a promotion never copies (seed 000: "except Follow-up dates, tour
+# Dates a promotion never copies (as Coworks puts it: "except Follow-up dates, tour
 # dates, promoted dates"): these columns are neither fields nor custom fields.
 NEVER_COPIED = ("follow up date", "follow-up date", "next follow up", "tour date", "promoted date", "promoted on")
 
 
 class CrmBulkImportTypePromote(models.AbstractModel):
-    """Promote leads and contacts to members (seed 000, Coworks).
+    """Promote leads and contacts to members (as Coworks does it).
 
     "Any leads or contacts that have an email address from the CSV that
     matches one in the system already will be promoted and removed from your
@@ -23,11 +25,25 @@ class CrmBulkImportTypePromote(models.AbstractModel):
     the plans named in the file, and custom fields from the unknown columns."""
 
     _name = "crm.bulk.import.type.promote"
-    _inherit = ["crm.bulk.import.type", "crm.bulk.import.member.mixin"]
+    # The mixin first: its _check_mapping overrides the type's default.
+    _inherit = ["crm.bulk.import.member.mixin", "crm.bulk.import.type"]
     _description = "Bulk Import Type: Promote Leads and Contacts"
     # A member row creates a contact, a subscription and more: keep requests
     # short, run bigger files in the background.
     _background_threshold = 250
+    _revert_creates = ("res.partner", "sale.subscription", "account.move")
+    _revert_writes = {
+        # A contact promoted in place (_member_values and what follows it)
+        "res.partner": (
+            *PROMOTED_CONTACT_FIELDS,
+            "name",
+            "company_id",
+            "country_id",
+            *CONTACT_FIELDS_SET_LATER,
+        ),
+        # The leads it wins and archives
+        "crm.lead": ("partner_id", "stage_id", "probability", "active"),
+    }
 
     @api.model
     def _schema(self):
@@ -279,7 +295,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
 
     @api.model
     def _team_name(self, row):
-        """Team Name, else "First Last's team" (seed 000)."""
+        """Team Name, else "First Last's team"."""
         if row.values["team_name"]:
             return row.values["team_name"]
         person = " ".join(part for part in (row.values["first_name"], row.values["last_name"]) if part)
@@ -289,9 +305,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
     def _member_values(self, job, row, lead, contact, countries):
         """What to write on the contact promoted in place, or to create the
         new member with."""
-        values = {
-            key: row.values[key] for key in ("phone", "function", "street", "city", "zip", "website") if row.values[key]
-        }
+        values = {key: row.values[key] for key in PROMOTED_CONTACT_FIELDS if row.values[key]}
         if row.values["country"]:
             values["country_id"] = countries[row.values["country"].lower()].id
         name = " ".join(part for part in (row.values["first_name"], row.values["last_name"]) if part)

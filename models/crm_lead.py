@@ -3,11 +3,35 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import create_index
 
+# Fields that decide whether a registered lead is approved and which
+# partner's portal shows it: set by the lead registration import and by the
+# managers' Approve / Reject, nobody else.
+REGISTRATION_FIELDS = ("registration_state", "registered_partner_id", "registered_agent_id", "bulk_import_job_id")
+# What a portal partner or agent may read of their registered leads: what
+# /my/leads shows, and the fields its record rules, search and order use. Not the
+# salesperson, probability, notes... of the lead as the team works it.
+PORTAL_READABLE_FIELDS = {
+    "id",
+    "display_name",
+    "name",
+    "priority",
+    "contact_name",
+    "email_from",
+    "partner_name",
+    "registered_agent_id",
+    "registered_partner_id",
+    "registration_state",
+    "create_date",
+    "active",
+    "type",
+    "company_id",
+}
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    # Partner lead registration (seed 001)
+    # Partner lead registration
     registration_state = fields.Selection(
         [("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
         copy=False,
@@ -38,6 +62,54 @@ class CrmLead(models.Model):
         create_index(self.env.cr, "crm_lead_email_normalized_btree_index", self._table, ["email_normalized"])
         create_index(self.env.cr, "crm_lead_lower_partner_name_index", self._table, ["lower(partner_name)"])
 
+    @api.model
+    def check_field_access_rights(self, operation, field_names):
+        """Portal users reach their registered leads through the ORM too
+        (RPC): they read only what their portal page shows. Asked for one
+        other field, they are refused; in a list, the others are left out
+        (the ORM prefetches fields by groups)."""
+        allowed = super().check_field_access_rights(operation, field_names)
+        if self.env.su or not self.env.user.share:
+            return allowed
+        hidden = [name for name in allowed if name not in PORTAL_READABLE_FIELDS and name in self._fields]
+        if hidden and field_names and len(field_names) == 1:
+            raise AccessError(
+                self.env._(
+                    "A partner reads only the name, contact, email, company, agent, date and state of the leads "
+                    "they registered (not %(field)s).",
+                    field=self._fields[hidden[0]]._description_string(self.env),
+                )
+            )
+        return [name for name in allowed if name not in hidden]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_registration_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_registration_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_registration_vals(self, vals):
+        """Only the registration import (which checks each row's partner and
+        agent) and the managers' decisions set the registration fields: a
+        plain write would approve a lead, or hand it to another partner's
+        portal."""
+        if self.env.su or not set(vals) & set(REGISTRATION_FIELDS):
+            return
+        if not self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only a Bulk Import Manager changes the registration of a lead (%(fields)s).",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env) for name in REGISTRATION_FIELDS if name in vals
+                    ),
+                )
+            )
+
     @api.depends("registered_partner_id", "registered_agent_id")
     def _compute_registration_recipient_ids(self):
         for lead in self:
@@ -61,7 +133,8 @@ class CrmLead(models.Model):
         leads = self.filtered(lambda lead: lead.registration_state == "pending")
         if not leads and self:
             raise UserError(self.env._("Only pending registered leads can be approved or rejected."))
-        leads.write({"registration_state": state})
+        # sudo: the right to decide is checked above (the manager group).
+        leads.sudo().write({"registration_state": state})
         # The partner and the agent hear of the decision by email (queued).
         template = self.env.ref(template_xmlid)
         for lead in leads:

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 
 class ProspectGroup(models.Model):
-    """A group prospects are imported into (seed 004). Imports never create
+    """A group prospects are imported into. Imports never create
     groups: a file naming an unknown group gets a row error."""
 
     _name = "prospect.group"

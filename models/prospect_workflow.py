@@ -3,7 +3,7 @@ from odoo import fields, models
 
 
 class ProspectWorkflow(models.Model):
-    """How prospects of a group join the program (seed 004): the invitation
+    """How prospects of a group join the program: the invitation
     they receive, the onboarding email once accepted, and whether a sign-up
     through the invitation is accepted at once or reviewed by a manager."""
 

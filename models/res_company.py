@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    # Members (seeds 000 and 002)
+    # Members
     default_billing_day = fields.Integer(
         "Default Billing Day",
         default=1,

@@ -1,7 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from .crm_bulk_import_job import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_ROWS, DEFAULT_PORTAL_MAX_FILE_MB
+from .crm_bulk_import_job import (
+    DEFAULT_MAX_FILE_MB,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORTAL_DAILY_ROWS,
+    DEFAULT_PORTAL_MAX_FILE_MB,
+    DEFAULT_PORTAL_MAX_ROWS,
+)
 from .crm_bulk_import_job_revert import DEFAULT_REVERT_DAYS
 
 
@@ -21,6 +27,16 @@ class ResConfigSettings(models.TransientModel):
         "Maximum Portal Upload (MB)",
         config_parameter="crm_bulk_import.portal_max_file_mb",
         default=DEFAULT_PORTAL_MAX_FILE_MB,
+    )
+    crm_bulk_import_portal_max_rows = fields.Integer(
+        "Maximum Rows per Portal Upload",
+        config_parameter="crm_bulk_import.portal_max_rows",
+        default=DEFAULT_PORTAL_MAX_ROWS,
+    )
+    crm_bulk_import_portal_daily_rows = fields.Integer(
+        "Rows per Partner and Day (Portal)",
+        config_parameter="crm_bulk_import.portal_daily_rows",
+        default=DEFAULT_PORTAL_DAILY_ROWS,
     )
     crm_bulk_import_revert_days = fields.Integer(
         "Revert Window (days)", config_parameter="crm_bulk_import.revert_days", default=DEFAULT_REVERT_DAYS

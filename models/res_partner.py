@@ -1,12 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# Fields that decide access or a program decision: which partners register
+# leads (and whose portal users upload them), their codes, and a prospect's
+# group and status. Set by Bulk Import Managers and by the imports, which
+# check each row, not by a plain write of anyone who may edit contacts.
+MANAGED_FIELDS = ("is_registered_partner", "partner_code", "agent_code", "program_state", "prospect_group_id")
+# Set by the imports only.
+IMPORT_FIELDS = ("bulk_import_job_id",)
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Customer assignment (seed 003)
+    # Customer assignment
     customer_external_id = fields.Char(
         "External Id",
         copy=False,
@@ -24,7 +32,7 @@ class ResPartner(models.Model):
         help="Internal users in charge of this customer; the first is also the salesperson.",
     )
 
-    # Partner lead registration (seed 001)
+    # Partner lead registration
     is_registered_partner = fields.Boolean(
         "Registered partner",
         copy=False,
@@ -45,7 +53,7 @@ class ResPartner(models.Model):
         help="Unique code of an agent: a contact of a registered partner with a portal user.",
     )
 
-    # Members and teams (seeds 000 and 002)
+    # Members and teams
     room_permission_group_ids = fields.Many2many(
         "room.permission.group",
         "res_partner_room_permission_group_rel",
@@ -71,7 +79,7 @@ class ResPartner(models.Model):
         copy=True,
         help="Values of the member's custom fields; an import's unknown columns land here.",
     )
-    # Prospects (seed 004)
+    # Prospects
     program_state = fields.Selection(
         [
             ("prospect", "Prospect"),
@@ -131,15 +139,42 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_managed_vals(vals, create=True)
         partners = super().create(vals_list)
         partners.filtered("is_registered_partner")._ensure_registration_codes()
         return partners
 
     def write(self, vals):
+        self._check_managed_vals(vals)
         result = super().write(vals)
         if vals.get("is_registered_partner"):
             self._ensure_registration_codes()
         return result
+
+    @api.model
+    def _check_managed_vals(self, vals, create=False):
+        if self.env.su:
+            return
+        refused = [name for name in IMPORT_FIELDS if name in vals and not create]
+        if not self._is_bulk_import_manager():
+            refused += [name for name in MANAGED_FIELDS if vals.get(name)]
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "Only a Bulk Import Manager (or an import) sets %(fields)s on a contact.",
+                    fields=", ".join(self._fields[name]._description_string(self.env) for name in refused),
+                )
+            )
+
+    @api.model
+    def _is_bulk_import_manager(self):
+        return self.env.su or self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager")
+
+    def _check_bulk_import_manager(self, what):
+        if not self._is_bulk_import_manager():
+            raise AccessError(self.env._("Only a Bulk Import Manager can %(what)s.", what=what))
+        self.check_access("write")
 
     # ------------------------------------------------------------
     # Prospects
@@ -148,27 +183,44 @@ class ResPartner(models.Model):
     def action_prospect_invite(self):
         """Send the group's invitation, with a sign-up link bound to this
         prospect (Odoo's auth_signup token)."""
-        for partner in self.filtered(lambda partner: partner.prospect_group_id and partner.email):
-            partner.sudo().signup_prepare()
-            partner.prospect_group_id.workflow_id.invitation_template_id.send_mail(partner.id, force_send=False)
-            if partner.program_state == "prospect":
-                partner.program_state = "invited"
-        return True
+        if not (self.env.su or self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_user")):
+            raise AccessError(self.env._("Only a Bulk Import User can invite prospects."))
+        self.check_access("write")
+        return self._prospect_invite()
 
     def action_prospect_accept(self):
         """Accept applications (or assigned partners): active in the program,
         with the onboarding email of their group's workflow."""
+        self._check_bulk_import_manager(self.env._("accept prospects"))
+        return self._prospect_accept()
+
+    def action_prospect_reject(self):
+        self._check_bulk_import_manager(self.env._("reject prospects"))
+        # sudo: the program status is a manager's decision, checked above.
+        self.filtered(lambda partner: partner.program_state in ("prospect", "invited", "applied")).sudo().write(
+            {"program_state": "rejected"}
+        )
+        return True
+
+    def _prospect_invite(self):
+        """The invitations, for managers and for the prospect import."""
+        for partner in self.filtered(lambda partner: partner.prospect_group_id and partner.email):
+            partner.sudo().signup_prepare()
+            partner.prospect_group_id.workflow_id.invitation_template_id.send_mail(partner.id, force_send=False)
+            if partner.program_state == "prospect":
+                # sudo: the status follows the invitation (see MANAGED_FIELDS).
+                partner.sudo().program_state = "invited"
+        return True
+
+    def _prospect_accept(self):
+        """Acceptance, for managers, for the import into an auto-accept
+        group and for a sign-up through the invitation of such a group."""
         for partner in self.filtered(lambda partner: partner.program_state != "active"):
-            partner.program_state = "active"
+            # sudo: the callers decide who is accepted (see MANAGED_FIELDS).
+            partner.sudo().program_state = "active"
             template = partner.prospect_group_id.workflow_id.onboarding_template_id
             if template:
                 template.send_mail(partner.id, force_send=False)
-        return True
-
-    def action_prospect_reject(self):
-        self.filtered(lambda partner: partner.program_state in ("prospect", "invited", "applied")).write(
-            {"program_state": "rejected"}
-        )
         return True
 
     def _prospect_signed_up(self):
@@ -176,16 +228,16 @@ class ResPartner(models.Model):
         an auto-accept group, else waiting for review."""
         for partner in self:
             if partner.prospect_group_id.auto_accept:
-                partner.action_prospect_accept()
+                partner._prospect_accept()
             else:
-                partner.program_state = "applied"
+                partner.sudo().program_state = "applied"
 
     def _ensure_registration_codes(self):
         """Give a Partner ID to registered partners and an Agent ID to their
         contacts that have a portal user, where they have none yet."""
         sequence = self.env["ir.sequence"].sudo()
         for partner in self.filtered(lambda partner: partner.is_registered_partner and not partner.partner_code):
-            partner.partner_code = sequence.next_by_code("crm_bulk_import.partner_code")
+            partner.sudo().partner_code = sequence.next_by_code("crm_bulk_import.partner_code")
         agents = (
             self.env["res.users"]
             .sudo()
@@ -209,7 +261,7 @@ class ResPartner(models.Model):
                 and partner.commercial_partner_id.is_registered_partner
             )
         ):
-            agent.agent_code = sequence.next_by_code("crm_bulk_import.agent_code")
+            agent.sudo().agent_code = sequence.next_by_code("crm_bulk_import.agent_code")
 
     def _registration_agents(self):
         """The agents of these registered partners: their contacts with a

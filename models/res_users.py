@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
+from odoo.exceptions import UserError
 
 
 class ResUsers(models.Model):
@@ -16,7 +17,7 @@ class ResUsers(models.Model):
         return users
 
     def signup(self, values, token=None):
-        """Sign-up through a prospect's invitation (seed 004).
+        """Sign-up through a prospect's invitation.
 
         The invited prospect (same email) becomes an applicant, accepted at once
         in an auto-accept group. Someone else using a shared invitation gets a
@@ -37,6 +38,17 @@ class ResUsers(models.Model):
         return result
 
     def _prospect_separate_application(self, values):
+        """Someone else signing up through a prospect's invitation. Where
+        anyone may sign up (free sign-up), they get an application of their
+        own; where sign-up is by invitation only, an invitation is for the
+        person it was sent to: a forwarded one creates no account."""
+        if self._get_signup_invitation_scope() != "b2c":
+            raise UserError(
+                self.env._(
+                    "This invitation was sent to another email address. Sign up with the address it was sent to, "
+                    "or ask us for an invitation of your own."
+                )
+            )
         values = dict(values, email=values.get("email") or values.get("login"))
         user = self.sudo()._create_user_from_template(values)
         user.partner_id.sudo().write({"program_state": "applied"})

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 
 class RoomPermissionGroup(models.Model):
-    """A group of rooms a member may book or enter (seed 000: "Room
+    """A group of rooms a member may book or enter (as Coworks puts it: "Room
     Permissions ... a comma-separated list of groups", e.g. "Group Blue,
     Group A"). Imports name existing groups; they never create one."""
 

@@ -56,6 +56,15 @@ class BulkImportCase(TransactionCase):
             company_id=cls.company_b.id,
             company_ids=[Command.set(cls.company_b.ids)],
         )
+        cls.manager_b = new_test_user(
+            cls.env,
+            "bi_manager_b",
+            groups="base.group_user,crm_bulk_import.group_crm_bulk_import_manager",
+            name="Manager B",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.plain = new_test_user(cls.env, "plain_internal", groups="base.group_user", name="Plain")
         cls.alice = new_test_user(cls.env, "alice", groups="base.group_user", email="alice@example.com", name="Alice")
         cls.bob = new_test_user(cls.env, "bob", groups="base.group_user", email="Bob@Example.com", name="Bob")
         cls.customers = cls.env["res.partner"].create(
@@ -84,17 +93,16 @@ class BulkImportCase(TransactionCase):
 
     def make_job(self, content, file_name="assignment.csv", user=None, **vals):
         user = user or self.importer
-        return (
-            self.env["crm.bulk.import.job"]
-            .with_user(user)
-            .create(
-                {
-                    "import_type": "assignment",
-                    "file": base64.b64encode(content),
-                    "file_name": file_name,
-                    **vals,
-                }
-            )
+        Job = self.env["crm.bulk.import.job"].with_user(user)
+        if "partner_id" in vals:
+            Job = Job.sudo()  # a portal partner's job, created as the portal controller does
+        return Job.create(
+            {
+                "import_type": "assignment",
+                "file": base64.b64encode(content),
+                "file_name": file_name,
+                **vals,
+            }
         )
 
     def customer(self, external_id):
@@ -110,3 +118,23 @@ class BulkImportCase(TransactionCase):
             ],
             "activities": self.env["mail.activity"].search_count([("res_model", "=", "res.partner")]),
         }
+
+    def make_member(self, name, email):
+        """A contact with a running subscription (a member)."""
+        member = self.env["res.partner"].create({"name": name, "email": email})
+        monthly = self.env["sale.subscription.template"].create({"name": "Monthly", "recurring_rule_type": "months"})
+        plan = self.env["product.product"].create(
+            {"name": "Desk", "list_price": 100, "subscribable": True, "subscription_template_id": monthly.id}
+        )
+        pricelist = self.env["product.pricelist"].search([], limit=1) or self.env["product.pricelist"].create(
+            {"name": "Default"}
+        )
+        self.env["sale.subscription"].create(
+            {
+                "partner_id": member.id,
+                "template_id": monthly.id,
+                "pricelist_id": pricelist.id,
+                "sale_subscription_line_ids": [Command.create({"product_id": plan.id})],
+            }
+        ).action_start_subscription()
+        return member

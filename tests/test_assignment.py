@@ -10,7 +10,7 @@ from .common import BulkImportCase, csv_bytes, read_csv
 
 
 class TestAssignment(BulkImportCase):
-    """Customer assignment, seed 003."""
+    """Customer assignment."""
 
     def test_assigns_managers_and_launches_the_workflow(self):
         job = self.make_job(

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Real concurrency and real crashes (SPEC "Reliability").
+"""Real concurrency and real crashes.
 
 Two imports race on two database connections in two threads; a cron worker
 is a separate process killed with SIGKILL. What they share must be

@@ -113,7 +113,7 @@ class TestDemoFiles(TransactionCase):
 
     def test_member_import_french(self):
         job = self.import_clean("member", "membres.csv", 3)
-        self.assertEqual(job.mapping["Nom du forfait"], "plan_name", "French headers of seed 002")
+        self.assertEqual(job.mapping["Nom du forfait"], "plan_name", "French headers of the original template")
         camille = self.env["res.partner"].search([("email", "=", "camille.laurent@atelier-nord.example")])
         hugo_subscription = self.env["sale.subscription"].search([("description", "=", "Hugo Bernard")])
         self.assertEqual(hugo_subscription.partner_id, camille, "Payé par: Camille is invoiced")
@@ -131,7 +131,7 @@ class TestDemoFiles(TransactionCase):
 
     def test_prospects_german(self):
         job = self.import_clean("prospect", "interessenten.csv", 3)
-        self.assertEqual(job.mapping["Gruppe"], "group", "German headers of seed 004")
+        self.assertEqual(job.mapping["Gruppe"], "group", "German headers of the original template")
         nina = self.env["res.partner"].search([("email", "=", "nina@berger-videos.example")])
         self.assertEqual(nina.prospect_group_id, self.env.ref("crm_bulk_import.demo_prospect_group_creators"))
         self.import_mistakes(

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Fuzzing the readers and the job with hypothesis (SPEC "Reliability").
+"""Fuzzing the readers and the job with hypothesis.
 
 Whatever the bytes, reading a file gives a table or a ReadError with a
 message for the user; no other exception. Through a job, a file-level

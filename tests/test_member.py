@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from .common import BulkImportCase, csv_bytes
 
-# The Cobot template's French headers (seed 002).
+# The Cobot template's French headers.
 FR_HEADER = [
     "Nom",
     "Nom du forfait",
@@ -21,7 +21,7 @@ FR_HEADER = [
 
 @freeze_time("2025-10-15")
 class TestMemberImport(BulkImportCase):
-    """Member import from a spreadsheet: seed 002's rules."""
+    """Member import from a spreadsheet: the rules of the product it comes from."""
 
     @classmethod
     def setUpClass(cls):

@@ -12,7 +12,7 @@ HEADER = ["Email", "First Name", "Last Name", "Team Name", "Plans", "Room Permis
 
 
 class TestPromote(BulkImportCase):
-    """Promote leads and contacts to members: seed 000's own examples."""
+    """Promote leads and contacts to members: the examples of the product it comes from."""
 
     @classmethod
     def setUpClass(cls):

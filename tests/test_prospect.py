@@ -55,8 +55,11 @@ class TestProspectImport(ProspectCase):
         self.assertEqual(sorted(nina.category_id.mapped("name")), ["Travel", "Video"])
         invitation = self.invitations(nina)
         self.assertEqual(len(invitation), 1)
-        token = nina.sudo()._generate_signup_token()
-        self.assertIn(f"token={token}", invitation.body_html, "the sign-up link is bound to this prospect")
+        # The token carries its expiry time: compare whom it opens, not its text.
+        link = invitation.body_html.split('href="')[1].split('"')[0].replace("&amp;", "&")
+        token = parse_qs(urlparse(link).query)["token"][0]
+        partner = self.env["res.partner"].sudo()._signup_retrieve_partner(token, check_validity=True)
+        self.assertEqual(partner, nina, "the sign-up link is bound to this prospect")
 
     def test_unknown_group_is_a_row_error_and_never_created(self):
         groups = self.env["prospect.group"].search_count([])
@@ -155,10 +158,17 @@ class TestProspectSignup(ProspectCase, HttpCase):
         return partner, parse_qs(urlparse(link).query)["token"][0]
 
     def sign_up(self, token, login, name="Someone"):
+        response = self.post_sign_up(token, login, name)
+        self.assertNotIn("alert-danger", response.text)
+        self.env.invalidate_all()  # the request changed the records
+        return response
+
+    def post_sign_up(self, token, login, name):
+        """The sign-up form of the invitation link, filled and sent."""
         page = self.url_open(f"/web/signup?token={token}")
         self.assertEqual(page.status_code, 200)
         csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        response = self.url_open(
+        return self.url_open(
             "/web/signup",
             data={
                 "csrf_token": csrf,
@@ -169,9 +179,6 @@ class TestProspectSignup(ProspectCase, HttpCase):
                 "confirm_password": "a-long-password-1",
             },
         )
-        self.assertNotIn("alert-danger", response.text)
-        self.env.invalidate_all()  # the request changed the records
-        return response
 
     def test_auto_accept_group_activates_and_onboards(self):
         nina, token = self.invite("Nina", "nina@creators.example", self.creators)
@@ -187,8 +194,10 @@ class TestProspectSignup(ProspectCase, HttpCase):
         self.assertTrue(rita.user_ids)
 
     def test_shared_invitation_makes_a_separate_application(self):
-        """The seed's stated limitation: someone else using a forwarded
-        invitation applies separately, not as the imported prospect."""
+        """The stated limitation: where anyone may sign up, someone else
+        using a forwarded invitation applies separately, not as the imported
+        prospect."""
+        self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
         nina, token = self.invite("Nina", "nina@creators.example", self.creators)
         self.sign_up(token, "friend@elsewhere.example", "Friend")
         self.assertEqual(nina.program_state, "invited")
@@ -198,3 +207,19 @@ class TestProspectSignup(ProspectCase, HttpCase):
         self.assertNotEqual(friend.partner_id, nina)
         self.assertEqual(friend.partner_id.program_state, "applied")
         self.assertFalse(friend.partner_id.prospect_group_id)
+
+    def test_forwarded_invitation_creates_no_account_when_sign_up_is_by_invitation(self):
+        """Sign-up by invitation only: an invitation is for the person it
+        was sent to. Three other emails through one token: no account."""
+        self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2b")
+        nina, token = self.invite("Nina", "nina@creators.example", self.creators)
+        users_before = self.env["res.users"].with_context(active_test=False).search_count([])
+        for index in range(3):
+            response = self.post_sign_up(token, f"other{index}@elsewhere.example", f"Other {index}")
+            self.assertIn("This invitation was sent to another email address", response.text)
+        self.env.invalidate_all()
+        self.assertEqual(self.env["res.users"].with_context(active_test=False).search_count([]), users_before)
+        self.assertFalse(self.env["res.users"].search([("login", "like", "@elsewhere.example")]))
+        # The invited prospect can still sign up with their own address.
+        self.sign_up(token, "nina@creators.example", "Nina")
+        self.assertEqual(nina.program_state, "active")

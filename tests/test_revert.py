@@ -105,7 +105,7 @@ class TestRevertAssignment(BulkImportCase):
         job = self.assign()
         with self.assertRaises(AccessError):
             job.with_user(self.importer).action_revert()
-        job.date_done = fields.Datetime.now() - timedelta(days=31)
+        job.sudo().date_done = fields.Datetime.now() - timedelta(days=31)
         self.assertFalse(job.can_revert)
         with self.assertRaises(UserError) as caught:
             job.action_revert_dry_run()
@@ -292,7 +292,7 @@ class TestRevertMembers(MemberRevertCase):
         job = self.run_import(
             "member", MEMBER_HEADER, [["Dora Lee", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", ""]]
         )
-        job.line_ids.undo = False  # as a job imported before reverts were recorded
+        job.line_ids.sudo().undo = False  # as a job imported before reverts were recorded
         with self.assertRaises(UserError) as caught:
             job.action_revert()
         self.assertIn("it cannot be reverted", str(caught.exception))
