@@ -61,8 +61,10 @@ DEFAULT_PORTAL_MAX_FILE_MB = 5
 # are the rows a partner registers in 24 hours.
 DEFAULT_PORTAL_MAX_ROWS = 1000
 DEFAULT_PORTAL_DAILY_ROWS = 5000
-# An XLSX file may expand to this many times the maximum file size.
+# An XLSX file may expand to this many times the maximum file size; on the
+# portal, to this many bytes per row it may have (a lead's cells, generously).
 UNZIPPED_FACTOR = 10
+PORTAL_UNZIPPED_PER_ROW = 4096
 DEFAULT_CHUNK_SIZE = 200
 # Rows written to the lines table per INSERT / UPDATE statement.
 SQL_BATCH = 5000
@@ -621,10 +623,16 @@ class CrmBulkImportJob(models.Model):
         max_rows = int(param(f"{prefix}max_rows", DEFAULT_PORTAL_MAX_ROWS if portal else DEFAULT_MAX_ROWS) or 0)
         max_mb = int(param(f"{prefix}max_file_mb", DEFAULT_PORTAL_MAX_FILE_MB if portal else DEFAULT_MAX_FILE_MB) or 0)
         daily = int(param("crm_bulk_import.portal_daily_rows", DEFAULT_PORTAL_DAILY_ROWS) or 0) if portal else 0
+        max_unzipped = max_mb * MB * UNZIPPED_FACTOR or MAX_UNZIPPED
+        if portal and max_rows:
+            # Reading an XLSX costs time with its unzipped size (about a
+            # second per MB of shared strings), and the portal reads it in
+            # the partner's request: what its rows can need, no more.
+            max_unzipped = min(max_unzipped, max(MB, max_rows * PORTAL_UNZIPPED_PER_ROW))
         return {
             "max_rows": max_rows or None,
             "max_bytes": max_mb * MB or None,
-            "max_unzipped": max_mb * MB * UNZIPPED_FACTOR or MAX_UNZIPPED,
+            "max_unzipped": max_unzipped,
             "daily_rows": daily or None,
         }
 

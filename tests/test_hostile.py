@@ -14,6 +14,7 @@ import zipfile
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.crm_bulk_import_type import sign_undo
+from ..writers import write_xlsx
 from .common import csv_bytes
 from .test_lead import LEAD_HEADER, LeadCase
 from .test_portal import PORTAL_HEADER
@@ -362,7 +363,8 @@ class TestHostileUsers(LeadCase, HttpCase):
         )
 
     def test_portal_xlsx_bomb_is_refused_from_the_portal_limit(self):
-        """Ten times the portal's own limit (5 MB), not the backend's 50."""
+        """The portal's own limit (4 KB a row it may have), not the
+        backend's ten times 50 MB."""
         bomb = xlsx_declaring_shared_strings(60 * 1024 * 1024)
         self.assertLess(len(bomb), 1024 * 1024)
         started = time.monotonic()
@@ -370,6 +372,18 @@ class TestHostileUsers(LeadCase, HttpCase):
         self.assertIn("expands to", response.text)
         self.assertLess(time.monotonic() - started, 20, "refused from the sizes it declares, not read")
         self.assertFalse(self.env["crm.lead"].search([("registered_partner_id", "=", self.reseller.id)]))
+
+    def test_portal_takes_a_full_xlsx_within_its_limits(self):
+        """The portal's limits leave room for a real file of as many rows as
+        it allows, with long cells."""
+        rows = [
+            ["", f"Lead {index}", "Jane Buyer", f"lead{index}@buyer.example", f"Buyer {index} GmbH", "+49 30 1234567"]
+            + [f"Needs {index} seats. " + "Details of the project, budget and timing. " * 6, "12500"]
+            for index in range(1000)
+        ]
+        content = write_xlsx(PORTAL_HEADER, rows)
+        response = self.upload("reseller", content, "full.xlsx", "application/octet-stream")
+        self.assertIn("1000 leads registered", response.text)
 
     def test_portal_rows_are_capped_per_file_and_per_day(self):
         response = self.upload("reseller", self.portal_rows(1001))
