@@ -322,6 +322,7 @@ class CrmBulkImportJob(models.Model):
         the file chunk by chunk as it reads it, and stores only the lines with
         errors or warnings: a big file is neither held whole in memory nor
         written to the database; the import reads it again."""
+        self.check_access("write")
         for job in self:
             if job.state != "draft":
                 raise UserError(self.env._("Only a draft import can be dry-run (%(job)s).", job=job.name))
@@ -346,6 +347,7 @@ class CrmBulkImportJob(models.Model):
     def action_import(self):
         """Import the file: at once when it is small or all-or-nothing, else
         queue it for the background cron (chunks committed one by one)."""
+        self.check_access("write")
         for job in self:
             if job.state != "draft":
                 raise UserError(self.env._("%(job)s has already been started.", job=job.name))
@@ -368,13 +370,13 @@ class CrmBulkImportJob(models.Model):
     def action_cancel(self):
         """Stop a draft, queued or running job; rows not processed yet are
         marked skipped. Rows already applied stay applied."""
+        self.check_access("write")
         for job in self:
             if job.state not in ("draft", "queued", "running"):
                 raise UserError(self.env._("%(job)s is finished and cannot be cancelled.", job=job.name))
             pending = self.env["crm.bulk.import.job.line"].search(
                 [("job_id", "=", job.id), ("status", "in", ("pending", "would_create", "would_update"))]
             )
-            job.check_access("write")
             # sudo: lines are written by the import only (see their write).
             pending.sudo().write(
                 {"status": "skipped", "message": self.env._("Not imported: the import was cancelled.")}
@@ -389,6 +391,7 @@ class CrmBulkImportJob(models.Model):
         as they are now (corrected in place, see crm.bulk.import.line.fix):
         the counts and the state follow, the rows already imported are not
         touched."""
+        self.check_access("write")
         for job in self:
             if job.state != "error":
                 raise UserError(
@@ -616,8 +619,7 @@ class CrmBulkImportJob(models.Model):
     def _limits(self, portal=False):
         """The file limits in force: max_rows, max_bytes, max_unzipped, and
         daily_rows for the portal (None: no limit). A portal upload has its
-        own, smaller ones: an XLSX may expand to ten times its own limit,
-        not the backend's."""
+        own, smaller ones, its unzipped size included."""
         param = self.env["ir.config_parameter"].sudo().get_param
         prefix = "crm_bulk_import.portal_" if portal else "crm_bulk_import."
         max_rows = int(param(f"{prefix}max_rows", DEFAULT_PORTAL_MAX_ROWS if portal else DEFAULT_MAX_ROWS) or 0)

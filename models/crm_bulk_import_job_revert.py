@@ -319,15 +319,16 @@ class CrmBulkImportJob(models.Model):
             if not check_undo_signature(self.env, line_id, self.id, undo, signature):
                 refused[line_id] = (row_number, self.env._("its record of what the import did was altered"))
                 continue
-            problem = None
-            for model, res_id in undo.get("created") or []:
-                if model not in applier._revert_creates:
-                    problem = (model, res_id)
-                records[model].add(res_id)
-            for model, res_id, changes in undo.get("written") or []:
-                if not set(changes) <= set(applier._revert_writes.get(model, ())):
-                    problem = (model, res_id)
-                records[model].add(res_id)
+            created, written = undo.get("created") or [], undo.get("written") or []
+            problem = next((record for record in created if record[0] not in applier._revert_creates), None)
+            problem = problem or next(
+                (
+                    (model, res_id)
+                    for model, res_id, changes in written
+                    if not set(changes) <= set(applier._revert_writes.get(model, ()))
+                ),
+                None,
+            )
             if problem:
                 refused[line_id] = (
                     row_number,
@@ -339,6 +340,8 @@ class CrmBulkImportJob(models.Model):
                     ),
                 )
                 continue
+            for model, res_id, *_changes in created + written:
+                records[model].add(res_id)
             trusted.append((line_id, row_number, undo))
         foreign = self._revert_foreign_records(records)
         checked = []
@@ -373,11 +376,14 @@ class CrmBulkImportJob(models.Model):
 
     def _revert_foreign_records(self, records):
         """{(model, id): "company" | "older"} for the records of another
-        company than the job's, and those created before the job."""
+        company than the job's, and those created before the job. A user's
+        company is only the one it starts in: its partner, created by the
+        same row, is the one checked."""
         foreign = {}
         for model, ids in records.items():
             Model = self.env[model].sudo().with_context(active_test=False)
-            names = ["create_date"] + (["company_id"] if "company_id" in Model._fields else [])
+            checks_company = "company_id" in Model._fields and model != "res.users"
+            names = ["create_date"] + (["company_id"] if checks_company else [])
             for values in Model.browse(list(ids)).exists().read(names):
                 company = values.get("company_id")
                 if company and company[0] != self.company_id.id:

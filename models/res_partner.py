@@ -158,7 +158,9 @@ class ResPartner(models.Model):
             return
         refused = [name for name in IMPORT_FIELDS if name in vals and not create]
         if not self._is_bulk_import_manager():
-            refused += [name for name in MANAGED_FIELDS if vals.get(name)]
+            # Clearing counts too (a partner unregistered, an agent's code
+            # taken away); a new contact's empty values are just defaults.
+            refused += [name for name in MANAGED_FIELDS if (vals.get(name) if create else name in vals)]
         if refused:
             raise AccessError(
                 self.env._(

@@ -295,6 +295,9 @@ class TestHostileUsers(LeadCase, HttpCase):
 
     def test_contact_fields_that_give_access_are_refused(self):
         contact = self.env["res.partner"].create({"name": "Some company", "is_company": True})
+        self.refused("bi_user", "res.partner", "write", self.reseller.ids, {"is_registered_partner": False})
+        self.refused("bi_user", "res.partner", "write", self.agent.ids, {"agent_code": False})
+        self.assertTrue(self.reseller.is_registered_partner and self.agent.agent_code)
         for vals in (
             {"is_registered_partner": True},
             {"agent_code": "A99999"},
@@ -481,6 +484,27 @@ class TestHostileUsers(LeadCase, HttpCase):
         self.refused("reseller", "crm.bulk.import.job", "message_subscribe", job.ids, partner_ids=self.reseller.ids)
         self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", victim.ids)]))
 
+    def test_portal_uploader_runs_no_job_method_over_rpc(self):
+        """Their own job is readable; none of its actions is theirs."""
+        self.assertIn("1 leads registered", self.upload("reseller", self.portal_rows(1)).text)
+        job = self.env["crm.bulk.import.job"].search([("partner_id", "=", self.reseller.id)])
+        self.assertEqual(self.call("reseller", "crm.bulk.import.job", "read", job.ids, ["state"])[0]["state"], "done")
+        for method in (
+            "action_import",
+            "action_dry_run",
+            "action_retry_failed",
+            "action_cancel",
+            "action_approve",
+            "action_revert",
+            "action_revert_dry_run",
+        ):
+            with self.subTest(method=method):
+                self.refused("reseller", "crm.bulk.import.job", method, job.ids)
+        self.assertEqual((job.state, job.count_created), ("done", 1))
+        self.assertEqual(
+            self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)]).registration_state, "pending"
+        )
+
     def test_portal_reads_only_what_its_page_shows(self):
         job = self.import_leads([self.lead_row(self.reseller.partner_code, name="Big deal")])
         lead = job.line_ids.record_ref
@@ -504,8 +528,10 @@ class TestHostileUsers(LeadCase, HttpCase):
         [internal] = self.call("bi_manager", "crm.lead", "read", lead.ids, ["user_id", "description"])
         self.assertEqual(internal["user_id"][0], self.alice.id)
 
-    def test_full_lead_file_over_portal_is_all_or_nothing_within_the_cap(self):
-        """The portal runs a file in its request only within the row cap."""
+    def test_portal_file_naming_its_own_partner_registers(self):
+        """A Partner ID column naming the uploader's own partner is fine (a
+        backend template reused); another partner's is "not found"
+        (test_portal)."""
         response = self.upload(
             "reseller", csv_bytes([LEAD_HEADER] + [self.lead_row(self.reseller.partner_code, name="Ok")]), "with_id.csv"
         )
