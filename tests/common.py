@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 DATA = Path(__file__).parent / "data"
 
@@ -104,6 +104,22 @@ class BulkImportCase(TransactionCase):
                 **vals,
             }
         )
+
+    def import_through_wizard(self, import_type, content, file_name, user, **choices):
+        """Import as a user fills the wizard: the file, the choices ticked
+        (a choice the wizard does not show for the type fails here), the
+        proposed mapping, Import."""
+        wizard = (
+            self.env["crm.bulk.import.wizard"]
+            .with_user(user)
+            .with_context(default_import_type=import_type, default_file_name=file_name)
+        )
+        form = Form(wizard)
+        form.file = base64.b64encode(content)
+        for name, value in choices.items():
+            setattr(form, name, value)
+        action = form.save().action_import()
+        return self.env["crm.bulk.import.job"].browse(action["res_id"])
 
     def customer(self, external_id):
         return self.customers.filtered(lambda partner: partner.customer_external_id == external_id)

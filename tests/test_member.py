@@ -53,10 +53,12 @@ class TestMemberImport(BulkImportCase):
             ]
         )
 
-    def import_members(self, rows, header=FR_HEADER, content=None, file_name="membres.csv", **vals):
-        job = self.make_job(
-            content or csv_bytes([header] + rows), file_name=file_name, user=self.manager, import_type="member", **vals
-        )
+    def import_members(self, rows, header=FR_HEADER, content=None, file_name="membres.csv", **options):
+        """Import as a manager: options go through the wizard, as users tick them."""
+        content = content or csv_bytes([header] + rows)
+        if options:
+            return self.import_through_wizard("member", content, file_name, self.manager, **options)
+        job = self.make_job(content, file_name=file_name, user=self.manager, import_type="member")
         job.action_import()
         return job
 

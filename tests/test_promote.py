@@ -57,10 +57,12 @@ class TestPromote(BulkImportCase):
         cls.contact = cls.env["res.partner"].create({"name": "Carl Contact", "email": "carl@example.com"})
         cls.env.company.default_billing_day = 1
 
-    def promote(self, rows, header=HEADER, **vals):
-        job = self.make_job(
-            csv_bytes([header] + rows), file_name="promote.csv", user=self.manager, import_type="promote", **vals
-        )
+    def promote(self, rows, header=HEADER, **options):
+        """Promote as a manager: options go through the wizard, as users tick them."""
+        content = csv_bytes([header] + rows)
+        if options:
+            return self.import_through_wizard("promote", content, "promote.csv", self.manager, **options)
+        job = self.make_job(content, file_name="promote.csv", user=self.manager, import_type="promote")
         job.action_import()
         return job
 

@@ -19,10 +19,12 @@ class ProspectCase(BulkImportCase):
         cls.resellers = cls.env["prospect.group"].create({"name": "Resellers", "workflow_id": cls.manual.id})
         cls.migrated = cls.env["res.partner"].create({"name": "Old Platform Partner", "email": "old@platform.example"})
 
-    def import_prospects(self, rows, dry_run=False, **vals):
-        job = self.make_job(
-            csv_bytes([HEADER] + rows), file_name="prospects.csv", user=self.manager, import_type="prospect", **vals
-        )
+    def import_prospects(self, rows, dry_run=False, **options):
+        """Import as a manager: options go through the wizard, as users tick them."""
+        content = csv_bytes([HEADER] + rows)
+        if options:
+            return self.import_through_wizard("prospect", content, "prospects.csv", self.manager, **options)
+        job = self.make_job(content, file_name="prospects.csv", user=self.manager, import_type="prospect")
         job.action_dry_run() if dry_run else job.action_import()
         return job
 

@@ -213,6 +213,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 "date_format": self.date_format,
                 "allow_same_file": self.allow_same_file,
                 "mapping": mapping,
+                **{name: self[name] for name in self._applier()._options},
             }
         )
 
