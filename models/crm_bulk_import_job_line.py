@@ -104,6 +104,11 @@ class CrmBulkImportJobLine(models.Model):
                     )
                 )
 
+    @api.depends("job_id.name", "row_number")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._("%(job)s, row %(row)s", job=line.job_id.name, row=line.row_number)
+
     @api.depends("values")
     def _compute_values_display(self):
         for line in self:

@@ -107,3 +107,41 @@ class TestWizard(BulkImportCase):
             wizard.action_import()
         self.assertIn('required field(s) "External Id"', str(caught.exception))
         self.assertFalse(self.customer("CUST-001").user_id)
+
+    def test_templates_before_a_file_and_no_file_is_said(self):
+        form = Form(
+            self.env["crm.bulk.import.wizard"].with_user(self.importer).with_context(default_import_type="assignment")
+        )
+        wizard = form.save()
+        action = wizard.action_download_template_csv()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/web/content/")[1].split("?")[0]))
+        self.assertEqual(attachment.raw.decode("utf-8-sig").splitlines()[0].split(",")[0], "External Id*")
+        self.assertTrue(wizard.action_download_template_xlsx()["url"].startswith("/web/content/"))
+        with self.assertRaises(UserError) as caught:
+            wizard.action_read_file()
+        self.assertEqual(str(caught.exception), "Upload a file first.")
+
+    def test_date_format_only_where_the_file_decides_dates(self):
+        Wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer)
+        shown = {
+            import_type: Wizard.new({"import_type": import_type}).has_dates
+            for import_type in ("assignment", "lead", "promote", "member", "prospect")
+        }
+        # Promotion's only date (Billing Start Date) is always MM/DD/YYYY.
+        self.assertEqual(
+            shown, {"assignment": False, "lead": False, "promote": False, "member": True, "prospect": False}
+        )
+
+    def test_the_wizard_keeps_its_title_and_lines_their_row(self):
+        wizard = self.open_wizard(csv_bytes([self.HEADER, ["CUST-001", "alice@example.com", ""]]))
+        self.assertEqual(wizard._reopen()["name"], "Customer assignment")
+        job = self.env["crm.bulk.import.job"].browse(wizard.action_import()["res_id"])
+        self.assertEqual(job.line_ids.display_name, f"{job.name}, row 2")
+
+    def test_the_same_file_again_is_refused_without_an_error_in_the_log(self):
+        content = csv_bytes([self.HEADER, ["CUST-001", "alice@example.com", ""]])
+        self.make_job(content).action_import()
+        again = self.make_job(content)
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"), self.assertRaises(UserError) as caught:
+            again.action_import()
+        self.assertIn("The same file was already imported by", str(caught.exception))

@@ -25,7 +25,9 @@ class CrmBulkImportWizard(models.TransientModel):
         readonly=True,
     )
     step = fields.Selection([("upload", "Upload"), ("map", "Map columns")], default="upload", required=True)
-    file = fields.Binary(required=True)
+    # Not required: the templates are offered before a file is chosen (their
+    # buttons save the wizard); reading the file says when there is none.
+    file = fields.Binary()
     file_name = fields.Char()
     date_format = fields.Selection(
         selection=lambda self: self.env["crm.bulk.import.job"]._fields["date_format"].selection,
@@ -73,6 +75,16 @@ class CrmBulkImportWizard(models.TransientModel):
     unmapped_custom = fields.Boolean(
         compute="_compute_unmapped_custom", help="Columns mapped to nothing become custom fields."
     )
+    has_dates = fields.Boolean(
+        compute="_compute_has_dates", help="The import type reads dates whose format the file decides."
+    )
+
+    @api.depends("import_type")
+    def _compute_has_dates(self):
+        for wizard in self:
+            wizard.has_dates = bool(wizard.import_type) and any(
+                column.parser == "date" and not column.date_format for column in wizard._applier()._schema().columns
+            )
 
     @api.depends("import_type")
     def _compute_unmapped_custom(self):
@@ -229,6 +241,11 @@ class CrmBulkImportWizard(models.TransientModel):
             "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
         ) % (head, body)
 
+    def _title(self):
+        """The wizard's title once a file is read: the import type (Member
+        import...), as the menu's action named it before."""
+        return dict(self._fields["import_type"]._description_selection(self.env))[self.import_type]
+
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
@@ -236,5 +253,5 @@ class CrmBulkImportWizard(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
-            "name": self.env._("Import"),
+            "name": self._title(),
         }
