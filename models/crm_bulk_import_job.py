@@ -220,6 +220,10 @@ class CrmBulkImportJob(models.Model):
         copy=False,
         help="The lines below predict the import: nothing has been written yet.",
     )
+    dry_run_checks_only = fields.Boolean(
+        compute="_compute_dry_run_checks_only",
+        help="The type's dry run only checks the rows and keeps the lines with an error or a warning.",
+    )
     line_ids = fields.One2many("crm.bulk.import.job.line", "job_id", readonly=True, copy=False)
     count_total = fields.Integer("Rows", readonly=True, copy=False)
     count_done = fields.Integer("Rows processed", readonly=True, copy=False)
@@ -231,6 +235,11 @@ class CrmBulkImportJob(models.Model):
     failure_message = fields.Text(readonly=True, copy=False)
     date_start = fields.Datetime(readonly=True, copy=False)
     date_done = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("import_type")
+    def _compute_dry_run_checks_only(self):
+        for job in self:
+            job.dry_run_checks_only = bool(job.import_type) and job._applier()._dry_run_checks_only
 
     @api.depends("count_total", "count_done")
     def _compute_progress(self):

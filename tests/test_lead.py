@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
@@ -109,6 +111,14 @@ class TestLeadRegistration(LeadCase):
         job.action_dry_run()
         self.assertEqual(self.env["crm.lead"].search_count([]), before)
         self.assertEqual((job.state, job.is_dry_run, job.count_created, job.count_error), ("draft", True, 1, 1))
+        # The form says so: counts of what would be created, no Leads button
+        # (nothing to open yet), and the lines are only the rows that tell.
+        self.assertTrue(job.dry_run_checks_only)
+        arch = etree.fromstring(job.get_views([(False, "form")])["views"]["form"]["arch"])
+        leads_button = arch.xpath("//button[@name='action_view_leads']")[0]
+        self.assertIn("is_dry_run", leads_button.get("invisible"))
+        labels = [node.get("string") for node in arch.xpath("//field[@name='count_created']")]
+        self.assertIn("Would create", labels)
         # Only the rows with something to say are kept: here the error.
         bad = job.line_ids
         self.assertEqual((bad.row_number, bad.status), (3, "error"))
