@@ -233,6 +233,12 @@ class CrmBulkImportJob(models.Model):
     count_error = fields.Integer("Errors", readonly=True, copy=False)
     progress = fields.Float(compute="_compute_progress")
     failure_message = fields.Text(readonly=True, copy=False)
+    rows_fixed = fields.Boolean(
+        "Rows corrected since the last run",
+        readonly=True,
+        copy=False,
+        help="Rows in error were corrected (Fix) since the import last ran them.",
+    )
     date_start = fields.Datetime(readonly=True, copy=False)
     date_done = fields.Datetime(readonly=True, copy=False)
 
@@ -399,29 +405,51 @@ class CrmBulkImportJob(models.Model):
         """Run the rows in error again, as part of this job, with the values
         as they are now (corrected in place, see crm.bulk.import.line.fix):
         the counts and the state follow, the rows already imported are not
-        touched."""
+        touched. An all-or-nothing import that failed runs its whole file
+        again, all or nothing."""
         self.check_access("write")
         for job in self:
-            if job.state != "error":
+            if job.state not in ("error", "failed"):
                 raise UserError(
                     self.env._(
                         "Only an import that ended with errors can retry its failed rows (%(job)s).", job=job.name
                     )
                 )
+            whole_file = job.state == "failed"
+            if whole_file:
+                job._claim_file()  # its file was released when it failed
             self.env.flush_all()
             self.env.cr.execute(
                 """UPDATE crm_bulk_import_job_line
                       SET status = 'pending', message = NULL, res_model = NULL, res_id = 0,
                           write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
-                    WHERE job_id = %s AND status = 'error'""",
-                [self.env.uid, job.id],
+                    WHERE job_id = %s AND status = ANY(%s)""",
+                [self.env.uid, job.id, ["error", "skipped"] if whole_file else ["error"]],
             )
             count = self.env.cr.rowcount
+            if not count:
+                raise UserError(
+                    self.env._(
+                        "%(job)s failed before reading its rows (%(reason)s): upload the file again.",
+                        job=job.name,
+                        reason=job.failure_message or self.env._("no row to retry"),
+                    )
+                )
             self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message", "res_model", "res_id"])
             job._clear_revert_outcomes()  # a revert dry run made before no longer tells the truth
             job._update_counts()
-            job.message_post(body=self.env._("Retrying %(count)s failed rows.", count=count))
-            job._run_or_queue(count)
+            message = self.env._("Retrying %(count)s failed rows.", count=count)
+            if not job.rows_fixed:
+                message += " " + self.env._(
+                    "None was corrected since the last run: they run as they were (what they name may exist "
+                    "in Odoo now)."
+                )
+            job.message_post(body=message)
+            job._write_engine({"rows_fixed": False, "date_done": False})
+            if whole_file:
+                job._run_all_or_nothing()
+            else:
+                job._run_or_queue(count)
         return self._action_open()
 
     def action_approve(self):

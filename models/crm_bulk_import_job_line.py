@@ -94,7 +94,7 @@ class CrmBulkImportJobLine(models.Model):
 
     def _check_fixable(self):
         for line in self:
-            if line.job_id.state != "error" or line.status != "error":
+            if line.job_id.state not in ("error", "failed") or line.status != "error":
                 raise UserError(
                     self.env._(
                         "Only the rows in error of an import that ended with errors can be fixed "

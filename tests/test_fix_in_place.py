@@ -6,6 +6,7 @@ those rows again, as part of the same job, with the counts updated."""
 from odoo.exceptions import UserError
 
 from .common import BulkImportCase, csv_bytes
+from .test_lead import LEAD_HEADER, LeadCase
 
 
 class TestFixInPlace(BulkImportCase):
@@ -113,3 +114,61 @@ class TestFixInPlace(BulkImportCase):
         job = self.import_with_errors()
         with self.assertRaises(UserError):
             job.line_ids.filtered(lambda line: line.status == "updated").action_fix()
+
+    def test_a_retry_of_uncorrected_rows_says_so(self):
+        job = self.import_with_errors()
+        self.assertFalse(job.rows_fixed)
+        self.env["mail.activity.plan"].create({"name": "Onbording", "res_model": "res.partner"})
+        job.action_retry_failed()
+        self.assertIn(
+            "<p>Retrying 2 failed rows. None was corrected since the last run: they run as they were (what they "
+            "name may exist in Odoo now).</p>",
+            job.message_ids.mapped("body"),
+        )
+        # The workflow now exists: row 4 goes through; row 3 keeps its error.
+        self.assertEqual((job.state, job.count_updated, job.count_error), ("error", 2, 1))
+        self.fix(job.error_line_ids, **{"Account manager email": "alice@example.com"})
+        self.assertTrue(job.rows_fixed)
+        job.action_retry_failed()
+        self.assertEqual((job.state, job.count_error, job.rows_fixed), ("done", 0, False))
+
+
+class TestFixFailedAllOrNothing(LeadCase):
+    """An all-or-nothing import that failed: its rows in error are fixed in
+    place, and the retry runs the whole file again, all or nothing."""
+
+    def test_fix_then_retry_imports_the_whole_file(self):
+        rows = [
+            self.lead_row(self.reseller.partner_code, name="Good one", email="good@buyer.example"),
+            self.lead_row("P-NOPE", name="Wrong partner", email="wrong@buyer.example"),
+            self.lead_row(self.reseller.partner_code, name="Good two", email="two@buyer.example"),
+        ]
+        job = self.import_leads(rows)
+        self.assertEqual((job.state, job.count_error, job.count_skipped), ("failed", 1, 2))
+        self.assertFalse(self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)]))
+        bad = job.error_line_ids
+        self.assertEqual(bad.row_number, 3)
+        action = bad.action_fix()
+        fix = self.env[action["res_model"]].with_user(self.importer).browse(action["res_id"])
+        fix.cell_ids.filtered(lambda cell: cell.column_name == "Partner ID").value = self.reseller.partner_code
+        fix.action_save()
+        job.with_user(self.importer).action_retry_failed()
+        self.assertEqual((job.state, job.count_created, job.count_error, job.count_skipped), ("done", 3, 0, 0))
+        leads = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)])
+        self.assertEqual(sorted(leads.mapped("name")), ["Good one", "Good two", "Wrong partner"])
+        self.assertEqual(set(leads.mapped("registration_state")), {"pending"})
+        # The file is the job's again: the same file is refused elsewhere.
+        again = self.make_job(job._file_attachment().raw, file_name="leads.csv", import_type="lead")
+        with self.assertRaises(UserError):
+            again.action_import()
+
+    def test_a_failure_before_any_row_is_read_says_upload_again(self):
+        job = self.make_job(csv_bytes([LEAD_HEADER]), file_name="empty.csv", import_type="lead")
+        with self.assertRaises(UserError):
+            job.action_import()
+        job.sudo().write({"state": "failed", "failure_message": "The file has a header row but no data rows."})
+        with self.assertRaises(UserError) as caught:
+            job.action_retry_failed()
+        self.assertIn(
+            "failed before reading its rows (The file has a header row but no data rows.)", str(caught.exception)
+        )

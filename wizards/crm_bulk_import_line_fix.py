@@ -77,6 +77,7 @@ class CrmBulkImportLineFix(models.TransientModel):
             # user may fix this row, checked just above and here.
             line.job_id.check_access("write")
             line.sudo().write(vals)
+            line.job_id._write_engine({"rows_fixed": True})
         return {"type": "ir.actions.act_window_close"}
 
 

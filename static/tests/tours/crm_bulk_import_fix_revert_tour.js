@@ -33,8 +33,9 @@ registry.category("web_tour.tours").add("crm_bulk_import_fix_revert_tour", {
             run: "click",
         },
         {
+            // Once a row is corrected, Retry asks no confirmation.
             content: "Retry only the failed row",
-            trigger: "body:not(:has(.modal)) .o_form_view button[name=action_retry_failed]",
+            trigger: "body:not(:has(.modal)) .o_form_view button.btn-primary[name=action_retry_failed]",
             run: "click",
         },
         {
