@@ -50,15 +50,20 @@ class CrmBulkImportPortal(CustomerPortal):
             partner = request.env.user.partner_id
             registered = request.env.user.share and partner.commercial_partner_id.sudo().is_registered_partner
             values["registered_lead_count"] = (
-                request.env["crm.lead"].search_count([("registration_state", "!=", False)]) if registered else 0
+                request.env["crm.lead"]
+                .with_context(active_test=False)
+                .search_count([("registration_state", "!=", False)])
+                if registered
+                else 0
             )
         return values
 
     @http.route(["/my/leads", "/my/leads/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_leads(self, page=1, **kw):
         self._registration_partner()
-        # Record rules restrict this to the partner's leads (an agent's own).
-        Lead = request.env["crm.lead"]
+        # Record rules restrict this to the partner's leads (an agent's own);
+        # rejected leads are archived, and the partner sees them rejected.
+        Lead = request.env["crm.lead"].with_context(active_test=False)
         domain = [("registration_state", "!=", False)]
         count = Lead.search_count(domain)
         pager = portal_pager(url="/my/leads", total=count, page=page, step=LEADS_PER_PAGE)
@@ -95,6 +100,26 @@ class CrmBulkImportPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             values.update(self._import_upload(partner, request.httprequest.files.get("file")))
         return request.render("crm_bulk_import.portal_leads_import", values)
+
+    @http.route("/my/leads/import/<int:job_id>/errors", type="http", auth="user")
+    def portal_leads_import_errors(self, job_id, **kw):
+        """The partner's file back, with an Error column, to fix in a
+        spreadsheet. Record rules give a partner their own imports only."""
+        self._registration_partner()
+        job = request.env["crm.bulk.import.job"].browse(job_id).exists()
+        if not job or not job.has_access("read"):
+            raise NotFound()
+        try:
+            name, content = job.sudo()._errors_file()  # sudo: lines read once the job's access is checked
+        except UserError:
+            raise NotFound() from None
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", MIMETYPES.get(job.sudo().file_format, MIMETYPES["csv"])),
+                ("Content-Disposition", content_disposition(name)),
+            ],
+        )
 
     @http.route("/my/leads/template.<string:file_format>", type="http", auth="user")
     def portal_leads_template(self, file_format="csv", **kw):

@@ -481,6 +481,11 @@ class CrmBulkImportJob(models.Model):
         After an all-or-nothing refusal the file holds every row (those without
         error were not imported either): fix it and upload it whole again."""
         self.ensure_one()
+        name, content = self._errors_file()
+        return download_action(self, name, content, self.file_format)
+
+    def _errors_file(self):
+        """(file name, content) of the failing rows (see action_download_errors)."""
         keep = ("error", "skipped") if self.policy == "all_or_nothing" and self.state == "failed" else ("error",)
         lines = self.env["crm.bulk.import.job.line"].search(
             [("job_id", "=", self.id), ("status", "in", keep)], order="row_number"
@@ -498,7 +503,7 @@ class CrmBulkImportJob(models.Model):
             content = write_xlsx(headers + [error_header], rows)
         else:
             content = write_csv(headers + [error_header], rows, delimiter=self.file_delimiter or ",")
-        return download_action(self, f"{stem}-errors.{self.file_format or 'csv'}", content, self.file_format)
+        return f"{stem}-errors.{self.file_format or 'csv'}", content
 
     def action_view_lines(self):
         self.ensure_one()

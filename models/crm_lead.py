@@ -6,7 +6,13 @@ from odoo.tools import create_index
 # Fields that decide whether a registered lead is approved and which
 # partner's portal shows it: set by the lead registration import and by the
 # managers' Approve / Reject, nobody else.
-REGISTRATION_FIELDS = ("registration_state", "registered_partner_id", "registered_agent_id", "bulk_import_job_id")
+REGISTRATION_FIELDS = (
+    "registration_state",
+    "registered_partner_id",
+    "registered_agent_id",
+    "bulk_import_job_id",
+    "registration_reject_reason",
+)
 # What a portal partner or agent may read of their registered leads: what
 # /my/leads shows, and the fields its record rules, search and order use. Not the
 # salesperson, probability, notes... of the lead as the team works it.
@@ -21,6 +27,7 @@ PORTAL_READABLE_FIELDS = {
     "registered_agent_id",
     "registered_partner_id",
     "registration_state",
+    "registration_reject_reason",
     "create_date",
     "active",
     "type",
@@ -48,6 +55,9 @@ class CrmLead(models.Model):
     )
     registered_agent_id = fields.Many2one("res.partner", "Registered by agent", copy=False, index="btree_not_null")
     bulk_import_job_id = fields.Many2one("crm.bulk.import.job", "Import", copy=False, index="btree_not_null")
+    registration_reject_reason = fields.Text(
+        "Rejection reason", copy=False, help="Why the registration was rejected, as the partner was told."
+    )
     registration_recipient_ids = fields.Many2many(
         "res.partner",
         compute="_compute_registration_recipient_ids",
@@ -124,17 +134,46 @@ class CrmLead(models.Model):
         Callable from buttons, list actions and automated actions."""
         return self._decide("approved", "crm_bulk_import.mail_template_lead_registration_approved")
 
-    def action_reject(self):
-        return self._decide("rejected", "crm_bulk_import.mail_template_lead_registration_rejected")
+    def action_reject(self, reason=None):
+        """Reject pending registered leads: they leave the pipeline
+        (archived) and the partner (and agent) get an email, with the reason
+        when one is given. Callable from automated actions."""
+        return self._decide(
+            "rejected",
+            "crm_bulk_import.mail_template_lead_registration_rejected",
+            {"registration_reject_reason": reason},
+        )
 
-    def _decide(self, state, template_xmlid):
+    def action_open_registration_reject(self):
+        """Ask the reason before rejecting (the buttons of the form and of
+        the registered leads list)."""
+        self._check_decider()
+        leads = self.filtered(lambda lead: lead.registration_state == "pending")
+        if not leads:
+            raise UserError(self.env._("Only pending registered leads can be approved or rejected."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject registered leads"),
+            "res_model": "crm.lead.registration.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_ids": leads.ids},
+        }
+
+    def _check_decider(self):
         if not (self.env.su or self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager")):
             raise AccessError(self.env._("Only a Bulk Import Manager approves or rejects registered leads."))
+
+    def _decide(self, state, template_xmlid, vals=None):
+        self._check_decider()
         leads = self.filtered(lambda lead: lead.registration_state == "pending")
         if not leads and self:
             raise UserError(self.env._("Only pending registered leads can be approved or rejected."))
+        vals = dict(vals or {}, registration_state=state)
+        if state == "rejected":
+            vals["active"] = False  # out of the pipeline; the registered leads list still shows it
         # sudo: the right to decide is checked above (the manager group).
-        leads.sudo().write({"registration_state": state})
+        leads.sudo().write(vals)
         # The partner and the agent hear of the decision by email (queued).
         template = self.env.ref(template_xmlid)
         for lead in leads:

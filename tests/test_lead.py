@@ -3,7 +3,8 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BulkImportCase, csv_bytes, read_csv
 
@@ -204,6 +205,58 @@ class TestLeadRegistration(LeadCase):
         rejected = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", second.id)])
         self.assertEqual(rejected.recipient_ids, self.reseller)
         self.assertIn("rejected", rejected.subject)
+
+    def test_the_approval_queue(self):
+        """Registered leads as a manager works them: pending first, approve
+        or reject from the list, a reason sent to the partner, rejected
+        leads out of the pipeline but still in the queue."""
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code, name=f"Deal {index}", email=f"d{index}@x.example")
+                for index in range(3)
+            ]
+        )
+        other = self.env["crm.lead"].create({"name": "Plain pipeline lead"})
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_bulk_import.action_crm_lead_registration_pending")
+        context = safe_eval(action["context"])
+        self.assertEqual((context["search_default_registration_pending"], context["active_test"]), (1, False))
+        Lead = self.env["crm.lead"].with_user(self.manager).with_context(active_test=False)
+        queue = Lead.search(safe_eval(action["domain"]))
+        self.assertNotIn(other, queue)
+        pending = Lead.search(safe_eval(action["domain"]) + [("registration_state", "=", "pending")])
+        pending = pending.filtered(lambda lead: lead.bulk_import_job_id == job)
+        self.assertEqual(len(pending), 3)
+        arch = etree.fromstring(Lead.get_views([(action["views"][0][0], "list")])["views"]["list"]["arch"])
+        self.assertEqual(
+            [button.get("name") for button in arch.xpath("//header/button")],
+            ["action_approve", "action_open_registration_reject"],
+        )
+        self.assertTrue(
+            {"registration_state", "registered_partner_id", "registered_agent_id"}
+            <= {field.get("name") for field in arch.xpath("//field")}
+        )
+        first, second, third = pending.sorted("id")
+        first.action_approve()
+        # Two rejected at once from the list, with a reason.
+        wizard_action = (second | third).action_open_registration_reject()
+        wizard = Form(
+            self.env[wizard_action["res_model"]].with_user(self.manager).with_context(**wizard_action["context"])
+        )
+        wizard.reason = "Already in talks with them since March."
+        wizard.save().action_reject()
+        self.assertEqual((second | third).mapped("registration_state"), ["rejected", "rejected"])
+        self.assertEqual(second.registration_reject_reason, "Already in talks with them since March.")
+        self.assertFalse(second.active or third.active, "out of the pipeline")
+        self.assertFalse(self.env["crm.lead"].search([("id", "in", (second | third).ids)]))
+        rejected = Lead.search(safe_eval(action["domain"]) + [("registration_state", "=", "rejected")])
+        self.assertEqual(rejected.filtered(lambda lead: lead.bulk_import_job_id == job), second | third)
+        mail = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", second.id)])
+        self.assertIn("Reason: Already in talks with them since March.", mail.body_html)
+        self.assertEqual(mail.recipient_ids, self.reseller)
+        # A reason is asked for; a Bulk Import User rejects nothing.
+        with self.assertRaises(AccessError):
+            first.with_user(self.importer).action_open_registration_reject()
+        self.assertTrue(job.exists())
 
     def test_job_approve_from_an_automated_action(self):
         job = self.import_leads([self.lead_row(self.reseller.partner_code), self.lead_row(self.reseller.partner_code)])

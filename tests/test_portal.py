@@ -1,10 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 import websocket  # noqa: F401 - without it Odoo would silently skip the browser test
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import csv_bytes
+from .common import csv_bytes, read_csv
 from .test_lead import LEAD_HEADER, LeadCase
 
 PORTAL_HEADER = LEAD_HEADER[1:]  # no Partner ID: the uploader's partner is implied
@@ -51,6 +53,37 @@ class TestPortal(LeadCase, HttpCase):
         listing = self.url_open("/my/leads")
         self.assertIn("For Smith", listing.text)
         self.assertIn("Pending", listing.text)
+
+    def test_the_partner_downloads_the_rows_in_error(self):
+        self.authenticate("reseller", "reseller")
+        response = self.upload([self.portal_row(), self.portal_row(email="not-an-email")], name="mine.csv")
+        link = re.search(r'href="(/my/leads/import/\d+/errors)"', response.text).group(1)
+        errors = self.url_open(link)
+        self.assertEqual(errors.status_code, 200)
+        self.assertIn("mine-errors.csv", errors.headers["Content-Disposition"])
+        rows = read_csv(errors.content)
+        self.assertEqual(rows[0], PORTAL_HEADER + ["Error"])
+        # Every row of an all-or-nothing refusal, the error on the bad one.
+        self.assertEqual([row[-1] != "" for row in rows[1:]], [False, True])
+        self.assertIn("not-an-email", rows[2][-1])
+        # Another partner's import: not found.
+        self.authenticate("agent_other", "agent_other")
+        self.assertEqual(self.url_open(link).status_code, 404)
+
+    def test_my_leads_rows_keep_their_columns_and_say_why_rejected(self):
+        self.import_leads([self.lead_row(self.reseller.partner_code, name="No agent", email="n@x.example")])
+        lead = self.env["crm.lead"].search([("name", "=", "No agent")])
+        lead.write({"contact_name": False})
+        wizard_action = lead.with_user(self.manager).action_open_registration_reject()
+        self.env[wizard_action["res_model"]].with_user(self.manager).with_context(**wizard_action["context"]).create(
+            {"reason": "Out of our territory."}
+        ).action_reject()
+        self.authenticate("reseller", "reseller")
+        page = self.url_open("/my/leads").text
+        row = page.split('class="o_crm_bulk_import_portal_lead"')[1].split("</tr>")[0]
+        self.assertEqual(row.count("<td"), 7, "one cell per column, an empty one included")
+        self.assertIn("Rejected", row)
+        self.assertIn("Out of our territory.", row)
 
     def test_codes_of_other_partners_are_not_found(self):
         self.authenticate("reseller", "reseller")
