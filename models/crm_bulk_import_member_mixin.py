@@ -293,8 +293,9 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
 
     @api.model
     def _custom_columns(self, job, rows):
-        """{file column: property name} for the columns mapped to no field;
-        their property definitions are created on the company as needed, text
+        """{file column: property name} for the columns mapped to no field
+        that have values; their property definitions are created on the
+        company as needed, text
         unless every value of the column is a number. The limits of
         _check_mapping hold here too, whatever the path that got here."""
         headers = self._custom_headers(job.mapping, job.file_headers)
@@ -303,6 +304,10 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         company = job.company_id.sudo()
         definitions = list(company.member_properties_definition or [])
         by_string = {definition["string"]: definition["name"] for definition in definitions}
+        # A column empty in these rows makes no field (an empty column of the
+        # export, left unmapped, is not worth a field of the company); a later
+        # chunk with values creates it then.
+        headers = [header for header in headers if header in by_string or any(row.raw.get(header) for row in rows)]
         new = [header for header in headers if header not in by_string]
         self._check_custom_field_limits(new, len(definitions))
         for header in new:

@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form
 
 from ..models.crm_bulk_import_member_mixin import MAX_CUSTOM_FIELDS, MAX_NEW_CUSTOM_FIELDS
+from ..models.crm_bulk_import_type import Row
 from .common import BulkImportCase, csv_bytes
 
 MEMBER_HEADER = ["Name", "Plan Name", "Start Date", "Next Invoice Date"]
@@ -115,8 +116,9 @@ class TestCustomFieldLimits(BulkImportCase):
         keys = dict(zip(MEMBER_HEADER, ("name", "plan_name", "start_date", "next_invoice_date"), strict=True))
         job.mapping = {column: keys.get(column, False) for column in MEMBER_HEADER + extra_columns(60)}
         before = self.company_fields()
+        row = Row(None, 2, {}, dict.fromkeys(extra_columns(60), "x"))
         with self.assertRaisesRegex(UserError, "an import may create at most 50"):
-            self.env["crm.bulk.import.type.member"]._custom_columns(job, [])
+            self.env["crm.bulk.import.type.member"]._custom_columns(job, [row])
         self.assertEqual(self.company_fields(), before)
 
     def test_a_few_new_columns_become_custom_fields(self):
@@ -188,7 +190,7 @@ class TestCustomFieldLimits(BulkImportCase):
         wizard = self.open_wizard(
             [MEMBER_HEADER + extra, MEMBER_ROW + ["x"] * len(extra)], "member", self.manager, "export.csv"
         )
-        self.assertTrue(wizard.remember_mapping)
+        wizard.remember_mapping = True
         with self.assertRaisesRegex(UserError, "1996 columns of the file are mapped to no field"):
             wizard.action_dry_run()
         with self.assertRaisesRegex(UserError, "1996 columns of the file are mapped to no field"):
@@ -203,6 +205,7 @@ class TestCustomFieldLimits(BulkImportCase):
         header = self.HEADER + [f"Unused {hashlib.sha1(str(index).encode()).hexdigest()[:12]}" for index in range(597)]
         row = ["CUST-001", "bob@example.com", ""] + ["x"] * 597
         wizard = self.open_wizard([header, row], "assignment", self.importer)
+        wizard.remember_mapping = True
         expected = {"External Id": "external_id", "Account manager email": "account_manager_emails"}
         expected |= {"Workflow name": "workflow_name"} | dict.fromkeys(header[3:], False)
         self.assertEqual(wizard._mapping(), expected)

@@ -174,14 +174,18 @@ class TestMemberImport(BulkImportCase):
 
     def test_custom_fields_and_xlsx_with_date_cells(self):
         book = openpyxl.Workbook()
-        book.active.append(["Name", "Plan Name", "Start Date", "Next Invoice Date", "Licence plate"])
-        book.active.append(["Eve", "Fixed Desk", date(2024, 3, 1), date(2025, 11, 1), "AB-123-CD"])
+        book.active.append(["Name", "Plan Name", "Start Date", "Next Invoice Date", "Licence plate", "Locker"])
+        book.active.append(["Eve", "Fixed Desk", date(2024, 3, 1), date(2025, 11, 1), "AB-123-CD", None])
         buffer = io.BytesIO()
         book.save(buffer)
         job = self.import_members([], content=buffer.getvalue(), file_name="members.xlsx")
         self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
         eve = self.partner("Eve")
         self.assertEqual(eve.member_properties, {"licence_plate": "AB-123-CD"})
+        # An empty column makes no custom field of the company.
+        strings = [definition["string"] for definition in self.env.company.member_properties_definition]
+        self.assertIn("Licence plate", strings)
+        self.assertNotIn("Locker", strings)
         self.assertEqual(eve.subscription_ids.date_start, date(2024, 3, 1))
 
     def test_xlsx_template(self):

@@ -48,6 +48,7 @@ class TestSavedMappings(BulkImportCase):
                     edited.field_id = self.fields_by_key[BY_HAND[line.column_name]]
 
     def import_by_hand(self, user=None, **vals):
+        vals.setdefault("remember_mapping", True)  # as the user ticks it
         wizard = self.open_wizard([HEADERS, ["CUST-001", "bob@example.com", ""]], user=user, **vals)
         self.assertEqual(set(self.mapping_of(wizard).values()), {False}, "nothing matches these headers")
         self.map_by_hand(wizard)
@@ -68,8 +69,8 @@ class TestSavedMappings(BulkImportCase):
         job = self.env["crm.bulk.import.job"].browse(wizard.action_import()["res_id"])
         self.assertEqual((job.state, job.count_updated), ("done", 1))
         self.assertEqual(self.customer("CUST-003").user_id, self.alice)
-        self.assertEqual(len(self.env["crm.bulk.import.saved.mapping"].search([])), 1, "updated, not duplicated")
-        self.assertEqual(wizard.saved_mapping_id.name, "next-month.csv")
+        self.assertEqual(len(self.env["crm.bulk.import.saved.mapping"].search([])), 1, "not duplicated")
+        self.assertEqual(wizard.saved_mapping_id.name, "customers.csv", "not changed unless Remember is ticked")
 
     def test_another_layout_gets_the_automatic_proposal(self):
         self.import_by_hand()
@@ -126,3 +127,23 @@ class TestSavedMappings(BulkImportCase):
         self.assertEqual(
             self.mapping_of(wizard), {"Customer": "external_id", "Owner": False, "Plan to run": "workflow_name"}
         )
+
+    def test_remembered_only_when_ticked_said_and_forgotten(self):
+        """Not remembered unless ticked (a one-off change must not apply to
+        the next file); when it is, the import says so; a proposed mapping
+        can be forgotten from the wizard."""
+        wizard = self.open_wizard([HEADERS, ["CUST-001", "bob@example.com", ""]])
+        self.assertFalse(wizard.remember_mapping)
+        self.map_by_hand(wizard)
+        wizard.action_import()
+        self.assertFalse(self.env["crm.bulk.import.saved.mapping"].search([]))
+
+        job = self.import_by_hand(allow_same_file=True)
+        self.assertIn("remembered for the next files with these headers", "\n".join(job.message_ids.mapped("body")))
+        wizard = self.open_wizard([HEADERS, ["CUST-002", "bob@example.com", ""]], file_name="again.csv")
+        self.assertEqual(self.mapping_of(wizard), BY_HAND)
+        self.assertFalse(wizard.remember_mapping, "a proposed mapping stays as it is unless ticked")
+        wizard.action_forget_mapping()
+        self.assertFalse(self.env["crm.bulk.import.saved.mapping"].search([]))
+        self.assertFalse(wizard.saved_mapping_id)
+        self.assertEqual(set(self.mapping_of(wizard).values()), {False}, "the automatic proposal again")

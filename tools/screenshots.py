@@ -154,6 +154,8 @@ def import_type(browser, url, out, kind, file_name):
     browser.click(".modal button[name=action_read_file]")
     browser.wait_for(".modal .o_crm_bulk_import_preview")
     browser.screenshot(out / f"{kind}_wizard.png")
+    # Remembered for the next file of these headers (the saved mapping shot).
+    browser.click(".modal .o_field_widget[name=remember_mapping] input")
     browser.click(".modal button[name=action_import]")
     browser.wait_for(".o_form_view .o_statusbar_status")
     browser.wait_for(".o_form_view .o_field_one2many[name=line_ids] .o_data_row")

@@ -60,9 +60,10 @@ class CrmBulkImportWizard(models.TransientModel):
         readonly=True,
         help="The mapping confirmed earlier for files with these headers, proposed again.",
     )
+    # Not by default: a one-off change (a column left out this time) must not
+    # silently apply to the next file.
     remember_mapping = fields.Boolean(
         "Remember this mapping",
-        default=True,
         help="Propose this mapping again for the next file with the same headers (in any order).",
     )
     share_mapping = fields.Boolean(
@@ -149,6 +150,16 @@ class CrmBulkImportWizard(models.TransientModel):
         )
         return self._reopen()
 
+    def action_forget_mapping(self):
+        """Forget the saved mapping applied to this file and propose the
+        automatic mapping again (or the company's, for one's own)."""
+        self.ensure_one()
+        saved = self.saved_mapping_id
+        if saved.shared and not self.env.user.has_group("crm_bulk_import.group_crm_bulk_import_manager"):
+            raise UserError(self.env._("Only a Bulk Import Manager can forget a mapping shared with the company."))
+        saved.unlink()
+        return self.action_read_file()
+
     def action_back(self):
         self.ensure_one()
         self.write({"step": "upload", "mapping_ids": [(5, 0, 0)], "preview_html": False})
@@ -209,15 +220,16 @@ class CrmBulkImportWizard(models.TransientModel):
         if self.step == "upload":
             self.action_read_file()
         mapping = self._mapping()
+        remembered = self.env["crm.bulk.import.saved.mapping"]
         if self.remember_mapping or self.share_mapping:
-            self.env["crm.bulk.import.saved.mapping"]._remember(
+            remembered = remembered._remember(
                 self.import_type,
                 self.mapping_ids.sorted("sequence").mapped("column_name"),
                 mapping,
                 self.file_name or self.env._("Unnamed file"),
                 share=self.share_mapping,
             )
-        return self.env["crm.bulk.import.job"].create(
+        job = self.env["crm.bulk.import.job"].create(
             {
                 "import_type": self.import_type,
                 "file": self.file,
@@ -228,6 +240,15 @@ class CrmBulkImportWizard(models.TransientModel):
                 **{name: self[name] for name in self._applier()._options},
             }
         )
+        if remembered:
+            job.message_post(
+                body=self.env._(
+                    "This column mapping is remembered for the next files with these headers%(shared)s "
+                    "(CRM > Import > Saved Mappings).",
+                    shared=self.env._(", for the whole company") if self.share_mapping else "",
+                )
+            )
+        return job
 
     def _preview(self, table):
         head = Markup("").join(Markup("<th>%s</th>") % header for header in [self.env._("Row")] + table.headers)
