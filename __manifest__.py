@@ -30,6 +30,7 @@
         "wizards/crm_bulk_import_wizard_views.xml",
         "wizards/crm_bulk_import_line_fix_views.xml",
         "wizards/crm_lead_registration_reject_views.xml",
+        "wizards/crm_bulk_import_start_views.xml",
         "views/crm_bulk_import_menus.xml",
         "data/crm_bulk_import_field_data.xml",
     ],

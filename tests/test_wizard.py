@@ -1,8 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 
+from lxml import etree
+
 from odoo.exceptions import UserError
 from odoo.tests import Form
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BulkImportCase, csv_bytes
 
@@ -145,3 +148,30 @@ class TestWizard(BulkImportCase):
         with self.assertNoLogs("odoo.sql_db", level="ERROR"), self.assertRaises(UserError) as caught:
             again.action_import()
         self.assertIn("The same file was already imported by", str(caught.exception))
+
+    def test_bulk_import_button_of_the_leads_and_contacts_lists(self):
+        """Beside Odoo's Import, in the lists: it offers the imports of what
+        the list shows and opens that type's wizard."""
+        for model, list_view, offered in (
+            ("crm.lead", "crm.crm_case_tree_view_leads", ["lead", "promote"]),
+            ("crm.lead", "crm.crm_case_tree_view_oppor", ["lead", "promote"]),
+            ("res.partner", "base.view_partner_tree", ["member", "prospect", "assignment", "promote"]),
+        ):
+            with self.subTest(list_view=list_view):
+                views = self.env[model].with_user(self.importer).get_views([(self.env.ref(list_view).id, "list")])
+                arch = etree.fromstring(views["views"]["list"]["arch"])
+                [button] = arch.xpath("//header/button[@string='Bulk import']")
+                self.assertEqual(button.get("display"), "always", "shown with no record selected")
+                action = self.env["ir.actions.act_window"].browse(int(button.get("name")))
+                start = Form(
+                    self.env[action.res_model].with_user(self.importer).with_context(**safe_eval(action.context))
+                )
+                choices = [key for key, _label in start._view["fields"]["import_type"]["selection"]]
+                self.assertEqual(choices, offered)
+                start.import_type = offered[-1]
+                wizard_action = start.save().action_start()
+                self.assertEqual(wizard_action["res_model"], "crm.bulk.import.wizard")
+                self.assertEqual(safe_eval(wizard_action["context"])["default_import_type"], offered[-1])
+        # Not for users without the Bulk Import groups.
+        views = self.env["res.partner"].with_user(self.alice).get_views([(False, "list")])
+        self.assertNotIn("Bulk import", views["views"]["list"]["arch"])
