@@ -467,10 +467,14 @@ class CrmBulkImportJob(models.Model):
                 restored, notes = self._revert_written(undo.get("written", []))
                 reverted.append((line_id, row_number, undo, own, restored, notes))
             pending = [line for line, _reasons in kept] if freed else []
+        # A dry run says what would happen, a revert what it did.
+        dry_run = self.revert_mode == "dry_run"
         outcomes = {
             line_id: (
                 "kept",
-                self.env._("Row %(row)s kept: %(reasons)s.", row=row_number, reasons="; ".join(reasons)),
+                self.env._("Row %(row)s would be kept: %(reasons)s.", row=row_number, reasons="; ".join(reasons))
+                if dry_run
+                else self.env._("Row %(row)s kept: %(reasons)s.", row=row_number, reasons="; ".join(reasons)),
             )
             for (line_id, row_number, _undo), reasons in kept
         }
@@ -479,14 +483,27 @@ class CrmBulkImportJob(models.Model):
             done = []
             if own:
                 deleted = ", ".join(names[tuple(record)] for record in undo.get("created", []) if tuple(record) in own)
-                done.append(self.env._("deleted %(records)s", records=deleted))
+                done.append(
+                    self.env._("would delete %(records)s", records=deleted)
+                    if dry_run
+                    else self.env._("deleted %(records)s", records=deleted)
+                )
             if restored:
-                done.append(self.env._("restored %(records)s", records=", ".join(restored)))
+                records = ", ".join(restored)
+                done.append(
+                    self.env._("would restore %(records)s", records=records)
+                    if dry_run
+                    else self.env._("restored %(records)s", records=records)
+                )
             message = self.env._(
                 "Row %(row)s: %(done)s.", row=row_number, done="; ".join(done) or self.env._("nothing left to undo")
             )
             if notes:
-                message += " " + self.env._("Not undone: %(notes)s.", notes="; ".join(notes))
+                message += " " + (
+                    self.env._("Would not be undone: %(notes)s.", notes="; ".join(notes))
+                    if dry_run
+                    else self.env._("Not undone: %(notes)s.", notes="; ".join(notes))
+                )
             outcomes[line_id] = ("partial" if notes else "reverted"), message
         self._revert_delete(gone)
         return outcomes, gone

@@ -62,7 +62,7 @@ class TestRevertAssignment(BulkImportCase):
         self.assertEqual(job.state, "error")
         lines = revert_lines(job)
         self.assertEqual(lines[2][0], "would_revert")
-        self.assertIn("restored Customer 1 (Salesperson, Account managers)", lines[2][1])
+        self.assertIn("would restore Customer 1 (Salesperson, Account managers)", lines[2][1])
         self.assertEqual(lines[4], (False, False), "a row in error did nothing to undo")
         self.assertEqual(job.count_reverted, 2)
 
