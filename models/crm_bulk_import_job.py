@@ -357,7 +357,7 @@ class CrmBulkImportJob(models.Model):
                 job._write_results(results, dry_run=True)
                 job._write_engine({"is_dry_run": True})
                 job._update_counts()
-        return self._action_open()
+        return True  # the job's form, where these buttons are, reloads
 
     def action_import(self):
         """Import the file: at once when it is small or all-or-nothing, else
@@ -380,7 +380,7 @@ class CrmBulkImportJob(models.Model):
                         count=job.count_total,
                     )
                 )
-        return self._action_open()
+        return True  # the job's form, where these buttons are, reloads
 
     def action_cancel(self):
         """Stop a draft, queued or running job; rows not processed yet are
@@ -450,7 +450,7 @@ class CrmBulkImportJob(models.Model):
                 job._run_all_or_nothing()
             else:
                 job._run_or_queue(count)
-        return self._action_open()
+        return True  # the job's form, where these buttons are, reloads
 
     def action_approve(self):
         """Approve what the job imported that waits for approval (the Pending
@@ -1020,7 +1020,7 @@ class CrmBulkImportJob(models.Model):
                 }
             )
 
-    def _finalize(self):
+    def _finalize(self, background=False):
         """Close a job whose rows are all processed: state, chatter, email to the
         uploader, backend notification. Safe when several workers race to it:
         the job row is locked and only a running job is closed."""
@@ -1045,14 +1045,19 @@ class CrmBulkImportJob(models.Model):
             if not (job.count_created or job.count_updated):
                 vals["file_lock"] = False  # nothing was imported: the same file may come again
             job._write_engine(vals)
-            job._notify_done()
+            job._notify_done(background)
 
-    def _notify_done(self):
+    def _notify_done(self, background=False):
+        """Chatter, email to the uploader and, for a background run, a
+        notification in the backend (an import run in the request opens its
+        job's form: a notification would pile up over it)."""
         self.ensure_one()
         summary = self._summary()
         self.message_post(body=summary, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_note")
         template = self.env.ref("crm_bulk_import.mail_template_crm_bulk_import_job_done")
         template.send_mail(self.id, force_send=False)
+        if not background:
+            return
         self.user_id._bus_send(
             "simple_notification",
             {
@@ -1105,7 +1110,7 @@ class CrmBulkImportJob(models.Model):
             before = job.count_done
             job._run_pending(auto_commit=auto_commit, deadline=deadline)
             done += job.count_done - before
-            job._finalize()
+            job._finalize(background=True)
             if auto_commit:
                 self.env.cr.commit()
             if time.monotonic() >= deadline:

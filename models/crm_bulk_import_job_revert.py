@@ -95,12 +95,12 @@ class CrmBulkImportJob(models.Model):
     def action_revert_dry_run(self):
         """What a revert would undo and keep, on the lines; nothing changes."""
         self._revert(dry_run=True)
-        return self._action_open()
+        return True  # the job's form, where these buttons are, reloads
 
     def action_revert(self):
         """Undo what the import did (see the module docstring)."""
         self._revert(dry_run=False)
-        return self._action_open()
+        return True  # the job's form, where these buttons are, reloads
 
     def action_download_revert_report(self):
         """The revert's outcome row by row, as a CSV file."""

@@ -156,7 +156,19 @@ class TestAssignment(BulkImportCase):
         self.assertIn("CUST-404", mail.body_html)
         self.assertIn(f"/mail/view?model=crm.bulk.import.job&amp;res_id={job.id}", mail.body_html)
         self.env.cr.precommit.run()  # the bus sends its notifications at commit
-        notification = self.env["bus.bus"].search([("message", "ilike", job.name)], limit=1)
+        # Run in the request, the import opened its form: no notification.
+        notified = [("message", "ilike", "simple_notification")]
+        self.assertFalse(self.env["bus.bus"].search([("message", "ilike", job.name), *notified]))
+        # Run in the background, it tells the uploader when it is done.
+        self.env["ir.config_parameter"].set_param("crm_bulk_import.background_threshold", 1)
+        queued = self.make_job(
+            csv_bytes([self.HEADER, ["CUST-002", "bob@example.com", ""], ["CUST-003", "bob@example.com", ""]])
+        )
+        queued.action_import()
+        self.assertEqual(queued.state, "queued")
+        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        self.env.cr.precommit.run()
+        notification = self.env["bus.bus"].search([("message", "ilike", queued.name), *notified], limit=1)
         self.assertTrue(notification, "the uploader gets a backend notification")
         self.assertIn("simple_notification", notification.message)
 

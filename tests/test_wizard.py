@@ -135,6 +135,12 @@ class TestWizard(BulkImportCase):
             shown, {"assignment": False, "lead": False, "promote": False, "member": True, "prospect": False}
         )
 
+    def test_the_column_help_has_no_empty_explanation(self):
+        wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer).new({"import_type": "lead"})
+        self.assertIn("<li><b>Lead name</b> (required)</li>", wizard.help_html)
+        self.assertNotIn(":</li>", wizard.help_html)
+        self.assertNotIn(": </li>", wizard.help_html)
+
     def test_the_wizard_keeps_its_title_and_lines_their_row(self):
         wizard = self.open_wizard(csv_bytes([self.HEADER, ["CUST-001", "alice@example.com", ""]]))
         self.assertEqual(wizard._reopen()["name"], "Customer assignment")

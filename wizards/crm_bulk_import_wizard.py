@@ -97,8 +97,12 @@ class CrmBulkImportWizard(models.TransientModel):
         for wizard in self:
             fields_ = self.env["crm.bulk.import.field"].search([("import_type", "=", wizard.import_type)])
             wizard.help_html = Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li><b>%s</b>%s: %s</li>")
-                % (field.label, self.env._(" (required)") if field.required else "", field.help or "")
+                Markup("<li><b>%s</b>%s%s</li>")
+                % (
+                    field.label,
+                    self.env._(" (required)") if field.required else "",
+                    Markup(": %s") % field.help if field.help else "",
+                )
                 for field in fields_
             )
 
@@ -166,10 +170,14 @@ class CrmBulkImportWizard(models.TransientModel):
         return self._reopen()
 
     def action_dry_run(self):
-        return self._create_job().action_dry_run()
+        job = self._create_job()
+        job.action_dry_run()
+        return job._action_open()
 
     def action_import(self):
-        return self._create_job().action_import()
+        job = self._create_job()
+        job.action_import()
+        return job._action_open()
 
     def action_download_template_csv(self):
         self.ensure_one()
