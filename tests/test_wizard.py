@@ -73,13 +73,51 @@ class TestWizard(BulkImportCase):
             for index, key in enumerate(["external_id", "account_manager_emails", "workflow_name"]):
                 with form.mapping_ids.edit(index) as line:
                     line.field_id = fields_[key]
+        # The dry run stays in the wizard: its outcome, and the rows on its job.
         action = wizard.action_dry_run()
-        job = self.env["crm.bulk.import.job"].browse(action["res_id"])
+        self.assertEqual((action["res_model"], action["res_id"]), (wizard._name, wizard.id))
+        self.assertIn("Dry run of 1 rows: 0 would be created, 1 updated, 0 with errors.", wizard.dry_run_html)
+        job = wizard.dry_run_job_id
         self.assertEqual(job.line_ids.status, "would_update")
+        self.assertEqual(wizard.action_open_dry_run_job()["res_id"], job.id)
         self.assertFalse(self.customer("CUST-002").user_id)
-        job.action_import()
+        # Nothing changed since: the import takes over the dry run's job.
+        action = wizard.action_import()
+        self.assertEqual(action["res_id"], job.id)
+        self.assertEqual(job.state, "done")
         self.assertEqual(self.customer("CUST-002").user_id, self.bob)
         self.assertEqual(len(self.customer("CUST-002").activity_ids), 1)
+
+    def test_the_mapping_is_tested_again_in_the_wizard_before_importing(self):
+        """A required field left unmapped is said at the mapping step; a dry
+        run with errors is shown in the wizard; the mapping changes, the dry
+        run runs again (the first one's draft goes), then the import."""
+        wizard = self.open_wizard(csv_bytes([["Customer", "Email of the manager"], ["CUST-004", "alice@example.com"]]))
+        self.assertEqual(wizard.missing_required, "External Id, Account manager email")
+        fields_ = {
+            field.key: field for field in self.env["crm.bulk.import.field"].search([("import_type", "=", "assignment")])
+        }
+        with Form(wizard) as form:
+            with form.mapping_ids.edit(0) as line:
+                line.field_id = fields_["account_manager_emails"]
+            with form.mapping_ids.edit(1) as line:
+                line.field_id = fields_["external_id"]
+        self.assertFalse(wizard.missing_required)
+        wizard.action_dry_run()
+        first = wizard.dry_run_job_id
+        self.assertIn("1 with errors", wizard.dry_run_html)
+        self.assertIn("value &#34;CUST-004&#34;: this is not a valid email address", wizard.dry_run_html)
+        with Form(wizard) as form:
+            with form.mapping_ids.edit(0) as line:
+                line.field_id = fields_["external_id"]
+            with form.mapping_ids.edit(1) as line:
+                line.field_id = fields_["account_manager_emails"]
+        wizard.action_dry_run()
+        self.assertFalse(first.exists(), "the stale dry run's draft is gone")
+        self.assertIn("0 with errors", wizard.dry_run_html)
+        job = self.env["crm.bulk.import.job"].browse(wizard.action_import()["res_id"])
+        self.assertEqual((job.state, job.count_updated), ("done", 1))
+        self.assertEqual(self.customer("CUST-004").user_id, self.alice)
 
     def test_same_field_mapped_twice_is_refused(self):
         wizard = self.open_wizard(

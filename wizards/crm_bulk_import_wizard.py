@@ -70,6 +70,13 @@ class CrmBulkImportWizard(models.TransientModel):
         "Share it with the company",
         help="Propose this mapping to every user of the company who uploads a file with the same headers.",
     )
+    # The dry run, shown in the wizard: the mapping can change and be tested
+    # again before importing; the import takes over its job when nothing
+    # changed since.
+    dry_run_job_id = fields.Many2one("crm.bulk.import.job", readonly=True)
+    dry_run_mapping = fields.Json(readonly=True)
+    dry_run_html = fields.Html("Dry run", readonly=True, sanitize=False)
+    missing_required = fields.Char(compute="_compute_missing_required", help="Required fields no column is mapped to.")
     preview_html = fields.Html("Preview", readonly=True, sanitize=False)
     row_count = fields.Integer(readonly=True)
     help_html = fields.Html(compute="_compute_help_html", sanitize=False)
@@ -79,6 +86,18 @@ class CrmBulkImportWizard(models.TransientModel):
     has_dates = fields.Boolean(
         compute="_compute_has_dates", help="The import type reads dates whose format the file decides."
     )
+
+    @api.depends("import_type", "step", "mapping_ids.field_id")
+    def _compute_missing_required(self):
+        for wizard in self:
+            if wizard.step != "map":
+                wizard.missing_required = False
+                continue
+            mapped = set(wizard.mapping_ids.field_id.mapped("key"))
+            required = self.env["crm.bulk.import.field"].search(
+                [("import_type", "=", wizard.import_type), ("required", "=", True)]
+            )
+            wizard.missing_required = ", ".join(field.label for field in required if field.key not in mapped)
 
     @api.depends("import_type")
     def _compute_has_dates(self):
@@ -166,18 +185,42 @@ class CrmBulkImportWizard(models.TransientModel):
 
     def action_back(self):
         self.ensure_one()
+        self._drop_dry_run()
         self.write({"step": "upload", "mapping_ids": [(5, 0, 0)], "preview_html": False})
         return self._reopen()
 
     def action_dry_run(self):
+        """Dry-run the file as mapped, and show the outcome here: the counts
+        and the first errors, the rows on the job (See every row)."""
+        self.ensure_one()
+        self._drop_dry_run()
         job = self._create_job()
         job.action_dry_run()
-        return job._action_open()
+        self.write(
+            {
+                "dry_run_job_id": job.id,
+                "dry_run_mapping": self._dry_run_key(),
+                "dry_run_html": self._dry_run_summary(job),
+            }
+        )
+        return self._reopen()
 
     def action_import(self):
-        job = self._create_job()
+        """Import: the job of the dry run when nothing changed since, else a
+        new one."""
+        self.ensure_one()
+        if self.dry_run_job_id.state == "draft" and self.dry_run_mapping == self._dry_run_key():
+            job = self.dry_run_job_id
+            self.dry_run_job_id = False
+        else:
+            self._drop_dry_run()
+            job = self._create_job()
         job.action_import()
         return job._action_open()
+
+    def action_open_dry_run_job(self):
+        self.ensure_one()
+        return self.dry_run_job_id._action_open()
 
     def action_download_template_csv(self):
         self.ensure_one()
@@ -257,6 +300,41 @@ class CrmBulkImportWizard(models.TransientModel):
                 )
             )
         return job
+
+    def _dry_run_key(self):
+        """What a dry run depends on: the mapping and the choices."""
+        options = {name: self[name] for name in ("date_format", "allow_same_file", *self._applier()._options)}
+        return {"mapping": self._mapping(), "options": options}
+
+    def _drop_dry_run(self):
+        """A dry run made before the mapping or a choice changed tells
+        nothing more: its draft job goes (sudo: users do not delete jobs;
+        this one is the wizard's own draft, nothing imported)."""
+        job = self.dry_run_job_id
+        if job and job.state == "draft" and job.user_id == self.env.user:
+            job.sudo().unlink()
+        self.write({"dry_run_job_id": False, "dry_run_mapping": False, "dry_run_html": False})
+
+    def _dry_run_summary(self, job, shown=5):
+        errors = self.env["crm.bulk.import.job.line"].search(
+            [("job_id", "=", job.id), ("status", "=", "error")], order="row_number", limit=shown
+        )
+        counts = self.env._(
+            "Dry run of %(total)s rows: %(created)s would be created, %(updated)s updated, %(errors)s with errors. "
+            "Nothing was written.",
+            total=job.count_total,
+            created=job.count_created,
+            updated=job.count_updated,
+            errors=job.count_error,
+        )
+        items = Markup().join(Markup("<li>%s</li>") % line.message for line in errors)
+        more = job.count_error - len(errors)
+        return (
+            Markup('<div class="alert %s mb-2">%s</div>')
+            % ("alert-warning" if job.count_error else "alert-success", counts)
+            + (Markup("<ul>%s</ul>") % items if items else "")
+            + (Markup("<p>%s</p>") % self.env._("... and %(count)s more errors.", count=more) if more > 0 else "")
+        )
 
     def _preview(self, table):
         head = Markup("").join(Markup("<th>%s</th>") % header for header in [self.env._("Row")] + table.headers)
