@@ -3,11 +3,12 @@ import websocket  # noqa: F401 - without it Odoo would silently skip the browser
 
 from odoo.tests import HttpCase, tagged
 
-from .common import BulkImportCase, csv_bytes
+from .common import csv_bytes
+from .test_lead import LeadCase
 
 
 @tagged("post_install", "-at_install")
-class TestBrowser(BulkImportCase, HttpCase):
+class TestBrowser(LeadCase, HttpCase):
     def test_assignment_wizard_in_chromium(self):
         """Open the wizard, upload a file, see the mapping and the result."""
         self.start_tour(
@@ -39,3 +40,31 @@ class TestBrowser(BulkImportCase, HttpCase):
         self.assertEqual((job.state, job.count_reverted, job.reverted_by_id), ("reverted", 3, self.manager))
         self.assertFalse((self.customers[:3]).user_id, "the three customers are back without a salesperson")
         self.assertTrue(job.line_ids.filtered(lambda line: line.row_number == 4).edited)
+
+    def test_approval_queue_in_chromium(self):
+        """Registered leads: approve one, reject one with a reason, from the list."""
+        job = self.import_leads(
+            [
+                self.lead_row(self.reseller.partner_code, name=f"Tour deal {index}", email=f"t{index}@x.example")
+                for index in (1, 2, 3)
+            ]
+        )
+        self.start_tour(
+            "/odoo/action-crm_bulk_import.action_crm_lead_registration_pending",
+            "crm_bulk_import_approval_tour",
+            login="bi_manager",
+        )
+        leads = self.env["crm.lead"].with_context(active_test=False).search([("bulk_import_job_id", "=", job.id)])
+        states = {lead.name: (lead.registration_state, lead.active) for lead in leads}
+        self.assertEqual(
+            states,
+            {
+                "Tour deal 1": ("approved", True),
+                "Tour deal 2": ("rejected", False),
+                "Tour deal 3": ("pending", True),
+            },
+        )
+        rejected = leads.filtered(lambda lead: lead.name == "Tour deal 2")
+        self.assertEqual(rejected.registration_reject_reason, "We already work this account with another partner.")
+        mail = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", rejected.id)])
+        self.assertIn("We already work this account with another partner.", mail.body_html)
