@@ -3,7 +3,7 @@ import websocket  # noqa: F401 - without it Odoo would silently skip the browser
 
 from odoo.tests import HttpCase, tagged
 
-from .common import csv_bytes
+from .common import csv_bytes, read_csv
 from .test_lead import LeadCase
 
 
@@ -68,3 +68,35 @@ class TestBrowser(LeadCase, HttpCase):
         self.assertEqual(rejected.registration_reject_reason, "We already work this account with another partner.")
         mail = self.env["mail.mail"].search([("model", "=", "crm.lead"), ("res_id", "=", rejected.id)])
         self.assertIn("We already work this account with another partner.", mail.body_html)
+
+    def test_member_wizard_in_chromium(self):
+        """Upload, preview, map a column by hand, dry run in the wizard,
+        import, open the line in error, download the rows in error."""
+        monthly = self.env["sale.subscription.template"].create(
+            {"name": "Monthly", "recurring_rule_type": "months", "invoicing_mode": "draft"}
+        )
+        self.env["product.product"].create(
+            {"name": "Tour Desk", "list_price": 200, "subscribable": True, "subscription_template_id": monthly.id}
+        )
+        self.start_tour(
+            "/odoo/action-crm_bulk_import.action_crm_bulk_import_wizard_member",
+            "crm_bulk_import_member_tour",
+            login="bi_manager",
+        )
+        job = self.env["crm.bulk.import.job"].search([("import_type", "=", "member")], order="id desc", limit=1)
+        self.assertEqual((job.state, job.count_created, job.count_error), ("error", 2, 1))
+        self.assertEqual(job.mapping["Adresse de messagerie"], "email", "the column mapped by hand")
+        ada = self.env["res.partner"].search([("email", "=", "ada@tour.example")])
+        self.assertTrue(ada.is_member)
+        self.assertEqual(ada.parent_id.name, "Tour Co")
+        self.assertFalse(
+            self.env["crm.bulk.import.job"].search([("import_type", "=", "member"), ("id", "!=", job.id)]),
+            "the dry run's job became the import",
+        )
+        errors = self.env["ir.attachment"].search(
+            [("res_model", "=", job._name), ("res_id", "=", job.id), ("name", "=", "membres-errors.csv")]
+        )
+        rows = read_csv(errors.raw)
+        self.assertEqual(rows[0][-1], "Error")
+        self.assertEqual([row[0] for row in rows[1:]], ["Cy Tour"])
+        self.assertIn('Did you mean "Tour Desk"?', rows[1][-1])
