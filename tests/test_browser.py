@@ -72,31 +72,63 @@ class TestBrowser(LeadCase, HttpCase):
     def test_member_wizard_in_chromium(self):
         """Upload, preview, map a column by hand, dry run in the wizard,
         import, open the line in error, download the rows in error."""
-        monthly = self.env["sale.subscription.template"].create(
-            {"name": "Monthly", "recurring_rule_type": "months", "invoicing_mode": "draft"}
-        )
-        self.env["product.product"].create(
-            {"name": "Tour Desk", "list_price": 200, "subscribable": True, "subscription_template_id": monthly.id}
-        )
-        self.start_tour(
-            "/odoo/action-crm_bulk_import.action_crm_bulk_import_wizard_member",
-            "crm_bulk_import_member_tour",
-            login="bi_manager",
-        )
-        job = self.env["crm.bulk.import.job"].search([("import_type", "=", "member")], order="id desc", limit=1)
+        self.tour_plan()
+        job, errors = self.run_wizard_tour("member")
         self.assertEqual((job.state, job.count_created, job.count_error), ("error", 2, 1))
         self.assertEqual(job.mapping["Adresse de messagerie"], "email", "the column mapped by hand")
         ada = self.env["res.partner"].search([("email", "=", "ada@tour.example")])
         self.assertTrue(ada.is_member)
         self.assertEqual(ada.parent_id.name, "Tour Co")
-        self.assertFalse(
-            self.env["crm.bulk.import.job"].search([("import_type", "=", "member"), ("id", "!=", job.id)]),
-            "the dry run's job became the import",
+        self.assertEqual(errors[0][-1], "Error")
+        self.assertEqual([row[0] for row in errors[1:]], ["Cy Tour"])
+        self.assertIn('Did you mean "Tour Desk"?', errors[1][-1])
+
+    def tour_plan(self):
+        monthly = self.env["sale.subscription.template"].create(
+            {"name": "Monthly", "recurring_rule_type": "months", "invoicing_mode": "draft"}
         )
+        return self.env["product.product"].create(
+            {"name": "Tour Desk", "list_price": 200, "subscribable": True, "subscription_template_id": monthly.id}
+        )
+
+    def run_wizard_tour(self, import_type):
+        self.start_tour(
+            f"/odoo/action-crm_bulk_import.action_crm_bulk_import_wizard_{import_type}",
+            f"crm_bulk_import_{import_type}_tour",
+            login="bi_manager",
+        )
+        jobs = self.env["crm.bulk.import.job"].search([("import_type", "=", import_type)])
+        self.assertEqual(len(jobs), 1, "the dry run's job became the import")
         errors = self.env["ir.attachment"].search(
-            [("res_model", "=", job._name), ("res_id", "=", job.id), ("name", "=", "membres-errors.csv")]
+            [("res_model", "=", jobs._name), ("res_id", "=", jobs.id), ("name", "like", "-errors.csv")]
         )
-        rows = read_csv(errors.raw)
-        self.assertEqual(rows[0][-1], "Error")
-        self.assertEqual([row[0] for row in rows[1:]], ["Cy Tour"])
-        self.assertIn('Did you mean "Tour Desk"?', rows[1][-1])
+        return jobs, read_csv(errors.raw)
+
+    def test_promote_wizard_in_chromium(self):
+        self.tour_plan()
+        lead = self.env["crm.lead"].create({"name": "Tina wants a desk", "email_from": "tina@tour.example"})
+        job, errors = self.run_wizard_tour("promote")
+        self.assertEqual((job.state, job.count_created, job.count_error), ("error", 1, 1))
+        self.assertEqual(job.mapping["Mail pro"], "email")
+        tina = self.env["res.partner"].search([("email", "=", "tina@tour.example")])
+        self.assertTrue(tina.is_member)
+        self.assertFalse(lead.active, "the promoted lead left the pipeline")
+        self.assertEqual([row[0] for row in errors[1:]], ["zed@nowhere.example"])
+
+    def test_prospect_wizard_in_chromium(self):
+        workflow = self.env["prospect.workflow"].create({"name": "Tour workflow"})
+        group = self.env["prospect.group"].create({"name": "Tour Group", "workflow_id": workflow.id})
+        job, errors = self.run_wizard_tour("prospect")
+        self.assertEqual((job.state, job.count_created, job.count_error), ("error", 1, 1))
+        pia = self.env["res.partner"].search([("email", "=", "pia@tour.example")])
+        self.assertEqual((pia.prospect_group_id, pia.website), (group, "https://pia.example"))
+        self.assertEqual([row[0] for row in errors[1:]], ["Quinn Tour"])
+
+    def test_lead_wizard_in_chromium(self):
+        self.reseller.sudo().partner_code = "P-TOUR"
+        job, errors = self.run_wizard_tour("lead")
+        self.assertEqual((job.state, job.count_error, job.count_skipped), ("failed", 1, 1))
+        self.assertFalse(self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)]), "all or nothing")
+        self.assertEqual(job.mapping["Organisation"], "partner_name")
+        # Every row of an all-or-nothing refusal, to fix and upload whole.
+        self.assertEqual([row[0] for row in errors[1:]], ["P-TOUR", "P-NOPE"])
