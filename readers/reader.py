@@ -394,7 +394,13 @@ def _table(numbered, file_format, max_rows=None, **info):
                     )
             count += 1
             if max_rows and count > max_rows:
-                raise ReadError(_lt("The file has more than %(max)s rows.", max=max_rows))
+                raise ReadError(
+                    _lt(
+                        "The file has more than %(max)s rows: split it into files of at most %(max)s rows and "
+                        "import them one after the other.",
+                        max=max_rows,
+                    )
+                )
             yield number, values + [""] * (width - len(values)) if len(values) < width else values
         if not count:
             raise ReadError(_lt("The file has a header row but no data rows."))

@@ -390,7 +390,7 @@ class TestHostileUsers(LeadCase, HttpCase):
 
     def test_portal_rows_are_capped_per_file_and_per_day(self):
         response = self.upload("reseller", self.portal_rows(1001))
-        self.assertIn("The file has more than 1000 rows.", response.text)
+        self.assertIn("The file has more than 1000 rows: split it into files of at most 1000 rows", response.text)
         self.assertFalse(self.env["crm.lead"].search([("registered_partner_id", "=", self.reseller.id)]))
         self.env["ir.config_parameter"].set_param("crm_bulk_import.portal_daily_rows", 5)
         response = self.upload("reseller", self.portal_rows(3))
