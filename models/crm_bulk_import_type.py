@@ -115,9 +115,6 @@ class CrmBulkImportType(models.AbstractModel):
     # fields they change on records that existed before ({model: fields}).
     _revert_creates = ()
     _revert_writes = {}
-    # The job's options this type reads (fields of the job and of the
-    # wizard): the wizard hands exactly these to the job it creates.
-    _options = ()
 
     # ------------------------------------------------------------
     # To define in each type

@@ -25,7 +25,6 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     # short, run bigger files in the background.
     _background_threshold = 250
     _revert_creates = ("res.partner", "res.users", "sale.subscription", "account.move")
-    _options = ("prorate_at_start", "send_portal_invitations")
 
     @api.model
     def _schema(self):

@@ -32,7 +32,6 @@ class CrmBulkImportTypePromote(models.AbstractModel):
     # short, run bigger files in the background.
     _background_threshold = 250
     _revert_creates = ("res.partner", "sale.subscription", "account.move")
-    _options = ("promote_create_unknown", "send_onboarding_email")
     _revert_writes = {
         # A contact promoted in place (_member_values and what follows it)
         "res.partner": (

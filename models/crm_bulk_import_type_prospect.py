@@ -18,7 +18,6 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Prospect Import"
     _revert_creates = ("res.partner",)
-    _options = ("send_invitations",)
     _revert_writes = {
         "res.partner": ("prospect_group_id", "website", "phone", "category_id", "country_id", "program_state"),
     }

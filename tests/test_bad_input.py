@@ -134,7 +134,7 @@ class TestLimits(BulkImportCase):
 
     def test_too_many_rows(self):
         self.env["ir.config_parameter"].set_param("crm_bulk_import.max_rows", 3)
-        self.assertIn("The file has more than 3 rows.", self.refused(self.rows(4)))
+        self.assertIn("The file has more than 3 rows: split it", self.refused(self.rows(4)))
         # Three rows pass (and are reported on their rows: unknown customers).
         job = self.make_job(self.rows(3))
         job.action_import()

@@ -214,7 +214,7 @@ class TestWizard(BulkImportCase):
                 self.assertEqual(choices, offered)
                 start.import_type = offered[-1]
                 wizard_action = start.save().action_start()
-                self.assertEqual(wizard_action["res_model"], "crm.bulk.import.wizard")
+                self.assertEqual(wizard_action["res_model"], f"crm.bulk.import.wizard.{offered[-1]}")
                 self.assertEqual(safe_eval(wizard_action["context"])["default_import_type"], offered[-1])
         # Not for users without the Bulk Import groups.
         views = self.env["res.partner"].with_user(self.alice).get_views([(False, "list")])

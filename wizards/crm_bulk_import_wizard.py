@@ -39,21 +39,14 @@ class CrmBulkImportWizard(models.TransientModel):
         help="Import the file even if the same file was imported before. Without it, a second import of the same "
         "file is refused, so that nothing is created twice.",
     )
-    promote_create_unknown = fields.Boolean(
-        "Create members for unknown emails",
-        help="An email that matches no lead or contact creates a new member instead of an error.",
+    # The options of an import type are fields of its own wizard
+    # (crm.bulk.import.wizard.<type>, wizards/crm_bulk_import_wizard_types.py).
+    mapping_ids = fields.One2many(
+        "crm.bulk.import.wizard.mapping",
+        "wizard_id",
+        string="Mapping",
+        domain=lambda self: [("wizard_model", "=", self._name)],
     )
-    send_onboarding_email = fields.Boolean("Send onboarding emails")
-    send_invitations = fields.Boolean(
-        "Send invitations", default=True, help="Invite each new prospect with a sign-up link bound to them."
-    )
-    prorate_at_start = fields.Boolean(
-        "Prorated invoice at the start date", help="Invoice the days from the Start Date to the Next Invoice Date."
-    )
-    send_portal_invitations = fields.Boolean(
-        "Send portal invitations", help="Without it, the import sends no email at all."
-    )
-    mapping_ids = fields.One2many("crm.bulk.import.wizard.mapping", "wizard_id", string="Mapping")
     saved_mapping_id = fields.Many2one(
         "crm.bulk.import.saved.mapping",
         "Saved mapping applied",
@@ -150,11 +143,14 @@ class CrmBulkImportWizard(models.TransientModel):
             for field in self.env["crm.bulk.import.field"].search([("import_type", "=", self.import_type)])
         }
         first = table.rows[0][1] if table.rows else []
-        self.mapping_ids = [(5, 0, 0)] + [
+        self.mapping_ids.unlink()
+        self.mapping_ids = [
             (
                 0,
                 0,
                 {
+                    "wizard_model": self._name,
+                    "import_type": self.import_type,
                     "sequence": index,
                     "column_name": header,
                     "sample": first[index] if index < len(first) else "",
@@ -163,6 +159,9 @@ class CrmBulkImportWizard(models.TransientModel):
             )
             for index, header in enumerate(table.headers)
         ]
+        # Read back in file order (the lines' _order), not in the order the
+        # cache of a one2many by model and id holds them.
+        self.invalidate_recordset(["mapping_ids"])
         self.write(
             {
                 "step": "map",
@@ -186,7 +185,8 @@ class CrmBulkImportWizard(models.TransientModel):
     def action_back(self):
         self.ensure_one()
         self._drop_dry_run()
-        self.write({"step": "upload", "mapping_ids": [(5, 0, 0)], "preview_html": False})
+        self.mapping_ids.unlink()
+        self.write({"step": "upload", "preview_html": False})
         return self._reopen()
 
     def action_dry_run(self):
@@ -288,7 +288,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 "date_format": self.date_format,
                 "allow_same_file": self.allow_same_file,
                 "mapping": mapping,
-                **{name: self[name] for name in self._applier()._options},
+                **{name: self[name] for name in self._option_fields()},
             }
         )
         if remembered:
@@ -301,9 +301,15 @@ class CrmBulkImportWizard(models.TransientModel):
             )
         return job
 
+    @api.model
+    def _option_fields(self):
+        """The options of this import type: the fields its own wizard adds
+        to the shared one. The job keeps each of them."""
+        return sorted(set(self._fields) - set(self.env["crm.bulk.import.wizard"]._fields))
+
     def _dry_run_key(self):
         """What a dry run depends on: the mapping and the choices."""
-        options = {name: self[name] for name in ("date_format", "allow_same_file", *self._applier()._options)}
+        options = {name: self[name] for name in ("date_format", "allow_same_file", *self._option_fields())}
         return {"mapping": self._mapping(), "options": options}
 
     def _drop_dry_run(self):

@@ -3,14 +3,19 @@ from odoo import fields, models
 
 
 class CrmBulkImportWizardMapping(models.TransientModel):
-    """One file column of the wizard and the field it is mapped to."""
+    """One file column of a wizard and the field it is mapped to. Each
+    import type has its own wizard model: a line names its wizard by model
+    and id."""
 
     _name = "crm.bulk.import.wizard.mapping"
     _description = "Bulk Import Wizard Column Mapping"
     _order = "sequence"
 
-    wizard_id = fields.Many2one("crm.bulk.import.wizard", required=True, ondelete="cascade")
-    import_type = fields.Selection(related="wizard_id.import_type")
+    wizard_model = fields.Char(required=True)
+    wizard_id = fields.Many2oneReference(model_field="wizard_model", required=True, index=True)
+    import_type = fields.Selection(
+        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection, required=True
+    )
     sequence = fields.Integer()
     column_name = fields.Char("File column", required=True, readonly=True)
     sample = fields.Char("First value", readonly=True)
