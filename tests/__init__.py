@@ -22,3 +22,8 @@ from . import test_bad_inputs_report
 from . import test_demo_files
 from . import test_i18n
 from . import test_docs
+from . import test_revert
+from . import test_fix_in_place
+from . import test_saved_mapping
+from . import test_custom_field_limits
+from . import test_hostile
