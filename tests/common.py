@@ -134,20 +134,26 @@ class BulkImportCase(TransactionCase):
             "activities": self.env["mail.activity"].search_count([("res_model", "=", "res.partner")]),
         }
 
+    def make_plan(self, name, price):
+        """A monthly plan (a subscribable product) invoiced as drafts."""
+        monthly = self.env["sale.subscription.template"].create(
+            {"name": "Monthly", "recurring_rule_type": "months", "invoicing_mode": "draft"}
+        )
+        return self.env["product.product"].create(
+            {"name": name, "list_price": price, "subscribable": True, "subscription_template_id": monthly.id}
+        )
+
     def make_member(self, name, email):
         """A contact with a running subscription (a member)."""
         member = self.env["res.partner"].create({"name": name, "email": email})
-        monthly = self.env["sale.subscription.template"].create({"name": "Monthly", "recurring_rule_type": "months"})
-        plan = self.env["product.product"].create(
-            {"name": "Desk", "list_price": 100, "subscribable": True, "subscription_template_id": monthly.id}
-        )
+        plan = BulkImportCase.make_plan(self, "Desk", 100)  # also called with the class, from setUpClass
         pricelist = self.env["product.pricelist"].search([], limit=1) or self.env["product.pricelist"].create(
             {"name": "Default"}
         )
         self.env["sale.subscription"].create(
             {
                 "partner_id": member.id,
-                "template_id": monthly.id,
+                "template_id": plan.subscription_template_id.id,
                 "pricelist_id": pricelist.id,
                 "sale_subscription_line_ids": [Command.create({"product_id": plan.id})],
             }

@@ -72,7 +72,7 @@ class TestBrowser(LeadCase, HttpCase):
     def test_member_wizard_in_chromium(self):
         """Upload, preview, map a column by hand, dry run in the wizard,
         import, open the line in error, download the rows in error."""
-        self.tour_plan()
+        self.make_plan("Tour Desk", 200)
         job, errors = self.run_wizard_tour("member")
         self.assertEqual((job.state, job.count_created, job.count_error), ("error", 2, 1))
         self.assertEqual(job.mapping["Adresse de messagerie"], "email", "the column mapped by hand")
@@ -82,14 +82,6 @@ class TestBrowser(LeadCase, HttpCase):
         self.assertEqual(errors[0][-1], "Error")
         self.assertEqual([row[0] for row in errors[1:]], ["Cy Tour"])
         self.assertIn('Did you mean "Tour Desk"?', errors[1][-1])
-
-    def tour_plan(self):
-        monthly = self.env["sale.subscription.template"].create(
-            {"name": "Monthly", "recurring_rule_type": "months", "invoicing_mode": "draft"}
-        )
-        return self.env["product.product"].create(
-            {"name": "Tour Desk", "list_price": 200, "subscribable": True, "subscription_template_id": monthly.id}
-        )
 
     def run_wizard_tour(self, import_type):
         self.start_tour(
@@ -105,7 +97,7 @@ class TestBrowser(LeadCase, HttpCase):
         return jobs, read_csv(errors.raw)
 
     def test_promote_wizard_in_chromium(self):
-        self.tour_plan()
+        self.make_plan("Tour Desk", 200)
         lead = self.env["crm.lead"].create({"name": "Tina wants a desk", "email_from": "tina@tour.example"})
         job, errors = self.run_wizard_tour("promote")
         self.assertEqual((job.state, job.count_created, job.count_error), ("error", 1, 1))

@@ -322,9 +322,7 @@ class CrmBulkImportWizard(models.TransientModel):
         self.write({"dry_run_job_id": False, "dry_run_mapping": False, "dry_run_html": False})
 
     def _dry_run_summary(self, job, shown=5):
-        errors = self.env["crm.bulk.import.job.line"].search(
-            [("job_id", "=", job.id), ("status", "=", "error")], order="row_number", limit=shown
-        )
+        errors = job._first_errors(limit=shown)
         counts = self.env._(
             "Dry run of %(total)s rows: %(created)s would be created, %(updated)s updated, %(errors)s with errors. "
             "Nothing was written.",
