@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 
 from ..readers import normalize_header
 
+# The key of a file column the user chose not to import. A column mapped to
+# no key (False) is discarded too, except by the types that make custom fields
+# of such columns: there, only this key discards it.
+DISCARD = "__discard__"
+
 # Parsers the engine knows (see crm.bulk.import.type._parse_value).
 PARSERS = ("text", "email", "emails", "integer", "number", "date", "names")
 
@@ -24,9 +29,12 @@ class Column:
     # Name of a method of the type model returning the values offered as a
     # dropdown in the XLSX template (existing plans, workflows, ...).
     choices: str = ""
-    # A date format the seed fixes for this column (Billing Start Date is
+    # A date format fixed for this column (Billing Start Date is
     # MM/DD/YYYY), over the one chosen for the job.
     date_format: str = ""
+    # The value of the template's example row, written under the header so
+    # that users see what a cell looks like.
+    example: str = ""
 
     def __post_init__(self):
         if self.parser not in PARSERS:

@@ -4,6 +4,7 @@ import hashlib
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..engine.schema import DISCARD
 from ..readers import normalize_header
 
 # Separates the normalized headers of a layout key.
@@ -93,10 +94,18 @@ class CrmBulkImportSavedMapping(models.Model):
             labels.setdefault(field.import_type, {})[field.key] = field.label
         for saved in self:
             labels_of = labels.get(saved.import_type, {})
+            custom = self.env[f"crm.bulk.import.type.{saved.import_type}"]._schema().unmapped == "custom"
+            unmapped = self.env._("(custom field)") if custom else self.env._("(not imported)")
             saved.summary = "\n".join(
-                f"{column} → {labels_of.get(key, key) if key else self.env._('(not imported)')}"
+                f"{column} → {self._summary_target(key, labels_of, unmapped)}"
                 for column, key in (saved.mapping or {}).items()
             )
+
+    @api.model
+    def _summary_target(self, key, labels, unmapped):
+        if key == DISCARD:
+            return self.env._("(not imported)")
+        return labels.get(key, key) if key else unmapped
 
     @api.model
     def _layout_key(self, headers):
@@ -156,7 +165,7 @@ class CrmBulkImportSavedMapping(models.Model):
         mapping, from_saved = dict(proposed), set()
         for header in headers:
             key = saved[header] if header in saved else by_normalized.get(normalize_header(header))
-            if key is None or (key and key not in keys):
+            if key is None or (key and key != DISCARD and key not in keys):
                 continue
             mapping[header] = key or False
             from_saved.add(header)
@@ -164,7 +173,7 @@ class CrmBulkImportSavedMapping(models.Model):
         # the automatic proposal gave it to.
         seen = set()
         for header in sorted(headers, key=lambda header: header not in from_saved):
-            if mapping.get(header) and mapping[header] in seen:
+            if mapping.get(header) and mapping[header] != DISCARD and mapping[header] in seen:
                 mapping[header] = False
             seen.add(mapping.get(header))
         return mapping

@@ -133,7 +133,7 @@ class CrmBulkImportType(models.AbstractModel):
     @api.model
     def _template_notes(self):
         """Lines written on the Notes sheet of the XLSX template."""
-        return []
+        return [self.env._("Row 2 is an example: replace it with your data. Left as it is, it is not imported.")]
 
     @api.model
     def _check_mapping(self, job, mapping, headers):
@@ -150,7 +150,8 @@ class CrmBulkImportType(models.AbstractModel):
     def _parse_lines(self, job, lines):
         """Turn staged lines into clean rows.
 
-        :return: (rows, {line id: error Result}) for the lines that failed.
+        :return: (rows, {line id: Result}) for the lines that failed or that
+            are the template's example row (skipped).
         """
         schema = self._schema()
         header_by_key = {key: header for header, key in (job.mapping or {}).items() if key}
@@ -158,6 +159,15 @@ class CrmBulkImportType(models.AbstractModel):
         rows, errors = [], {}
         for line in lines:
             raw = line.values or {}
+            if self._is_template_example(plan, raw):
+                errors[line.id] = Result(
+                    "skipped",
+                    self.env._(
+                        "Row %(row)s is the template's example row: not imported. Delete it from your file.",
+                        row=line.row_number,
+                    ),
+                )
+                continue
             values, problems = {}, []
             if line.extra_values:
                 problems.append(
@@ -342,8 +352,27 @@ class CrmBulkImportType(models.AbstractModel):
         return dropdowns
 
     @api.model
+    def _template_example(self):
+        """The template's example row, one value per template column."""
+        return [column.example for column in self._template_columns()]
+
+    @api.model
+    def _is_template_example(self, plan, raw):
+        """Whether a file row is the template's example row left in the file:
+        every mapped text column holds its example (dates and numbers are left
+        out, as spreadsheets rewrite them)."""
+        compared = [
+            (column, header)
+            for column, header in plan
+            if header and column.example and column.parser in ("text", "email", "emails", "names")
+        ]
+        return bool(compared) and all(
+            str(raw.get(header) or "").strip() == column.example for column, header in compared
+        )
+
+    @api.model
     def _template_csv(self):
-        return write_csv(self._template_headers(), [])
+        return write_csv(self._template_headers(), [self._template_example()])
 
     @api.model
     def _template_xlsx(self, company):
@@ -351,7 +380,7 @@ class CrmBulkImportType(models.AbstractModel):
         headers = self._template_headers()
         return write_xlsx(
             headers,
-            [],
+            [self._template_example()],
             required={header for header in headers if header.endswith("*")},
             dropdowns=self._template_dropdowns(company),
             notes=self._template_notes(),

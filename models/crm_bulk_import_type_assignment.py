@@ -45,6 +45,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                         "kunden id",
                     ),
                     help="The customer's id in its source system, stored on the contact.",
+                    example="CUST-0001",
                 ),
                 Column(
                     "account_manager_emails",
@@ -63,6 +64,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                         "e-mail des kundenbetreuers",
                     ),
                     help="One or several emails of internal users, separated by commas.",
+                    example="manager@example.com",
                     choices="_choices_account_managers",
                 ),
                 Column(
@@ -77,6 +79,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                         "name des workflows",
                     ),
                     help="The exact name of an activity plan for contacts.",
+                    example="Customer onboarding",
                     choices="_choices_workflows",
                 ),
             )

@@ -15,6 +15,16 @@ LEAD_ALIASES = {
     "description": ("notes", "note", "commentaire", "beschreibung", "notizen"),
     "expected_revenue": ("revenue", "amount", "chiffre d'affaires attendu", "erwarteter umsatz", "umsatz"),
 }
+# The template's example row, by lead field.
+LEAD_EXAMPLES = {
+    "name": "Office move",
+    "contact_name": "Jane Example",
+    "email_from": "jane@example.com",
+    "partner_name": "Example Inc.",
+    "phone": "+1 555 0100",
+    "description": "20 desks from March",
+    "expected_revenue": "12000",
+}
 
 
 class CrmBulkImportTypeLead(models.AbstractModel):
@@ -45,6 +55,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
                 required=not self.env.context.get("crm_bulk_import_portal"),
                 aliases=("partner", "partner code", "id partenaire", "code partenaire", "partner-id", "partnernummer"),
                 help="The Partner ID of the registered partner (implied on the portal).",
+                example="P-0001",
             ),
             Column(
                 "agent_code",
@@ -61,6 +72,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
                     required=form_field.required,
                     parser="email" if form_field.name == "email_from" else FIELD_PARSERS[form_field.field_id.ttype],
                     aliases=(form_field.field_id.field_description, *LEAD_ALIASES.get(form_field.name, ())),
+                    example=LEAD_EXAMPLES.get(form_field.name, ""),
                 )
             )
         return Schema(columns=tuple(columns))

@@ -35,6 +35,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     "Name",
                     required=True,
                     aliases=("nom", "nom complet", "full name", "member", "membre", "mitglied"),
+                    example="Jane Example",
                 ),
                 Column(
                     "plan_name",
@@ -42,6 +43,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     required=True,
                     aliases=("nom du forfait", "forfait", "plan", "tarif", "tarifname"),
                     help="The exact name of an existing plan.",
+                    example="Monthly Desk",
                     choices="_choices_plans",
                 ),
                 Column(
@@ -51,6 +53,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     parser="date",
                     aliases=("date de debut", "debut", "startdatum", "beginn"),
                     help="May be in the past (a migration).",
+                    example="2026-01-01",
                 ),
                 Column(
                     "next_invoice_date",
@@ -65,18 +68,30 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                         "nachstes rechnungsdatum",
                     ),
                     help="Today or later: the first recurring invoice.",
+                    example="2027-01-01",
                 ),
-                Column("email", "Email", parser="email", aliases=("e-mail", "courriel", "adresse e-mail")),
-                Column("company", "Company", aliases=("entreprise", "societe", "firma", "unternehmen", "team")),
+                Column(
+                    "email",
+                    "Email",
+                    parser="email",
+                    aliases=("e-mail", "courriel", "adresse e-mail"),
+                    example="jane@example.com",
+                ),
+                Column(
+                    "company",
+                    "Company",
+                    aliases=("entreprise", "societe", "firma", "unternehmen", "team"),
+                    example="Example Inc.",
+                ),
                 Column(
                     "paid_by",
                     "Paid By",
                     aliases=("paye par", "payé par", "bezahlt von", "payer"),
                     help="Another member, in this file or in Odoo, who receives the invoices.",
                 ),
-                Column("phone", "Phone", aliases=("telephone", "tel", "telefon")),
+                Column("phone", "Phone", aliases=("telephone", "tel", "telefon"), example="+1 555 0100"),
                 Column("street", "Address", aliases=("street", "adresse", "rue", "strasse")),
-                Column("city", "City", aliases=("ville", "stadt", "ort")),
+                Column("city", "City", aliases=("ville", "stadt", "ort"), example="Springfield"),
                 Column("zip", "Zip", aliases=("postal code", "code postal", "plz")),
                 Column("country", "Country", aliases=("pays", "land")),
             ),
@@ -85,7 +100,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
 
     @api.model
     def _template_notes(self):
-        return [
+        return super()._template_notes() + [
             self.env._("Required columns are yellow: Name, Plan Name, Start Date, Next Invoice Date."),
             self.env._("Plan Name: exactly as the plan is named in Odoo (the dropdown lists them)."),
             self.env._("Company: write each company the same way on every row, or it becomes two companies."),

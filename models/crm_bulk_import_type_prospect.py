@@ -26,19 +26,27 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
     def _schema(self):
         return Schema(
             columns=(
-                Column("name", "Name", required=True, aliases=("nom", "full name", "partner", "interessent")),
+                Column(
+                    "name",
+                    "Name",
+                    required=True,
+                    aliases=("nom", "full name", "partner", "interessent"),
+                    example="Jane Example",
+                ),
                 Column(
                     "email",
                     "Email",
                     required=True,
                     parser="email",
                     aliases=("e-mail", "courriel", "e-mail-adresse", "email address"),
+                    example="jane@example.com",
                 ),
                 Column(
                     "company",
                     "Company",
                     required=True,
                     aliases=("entreprise", "societe", "firma", "unternehmen", "company name"),
+                    example="Example Inc.",
                 ),
                 Column(
                     "group",
@@ -46,9 +54,10 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                     required=True,
                     aliases=("prospect group", "groupe", "gruppe", "interessentengruppe"),
                     help="The exact name of an existing prospect group.",
+                    example="Video Creators",
                     choices="_choices_groups",
                 ),
-                Column("website", "Website", aliases=("site web", "webseite", "url")),
+                Column("website", "Website", aliases=("site web", "webseite", "url"), example="www.example.com"),
                 Column("phone", "Phone", aliases=("telephone", "telefon")),
                 Column("country", "Country", aliases=("pays", "land")),
                 Column("tags", "Tags", parser="names", aliases=("etiquettes", "schlagworter", "tag")),

@@ -21,6 +21,12 @@ def read_csv(content, delimiter=","):
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
+def attachment_content(env, action):
+    """The bytes of the file a download action points to."""
+    attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+    return env["ir.attachment"].browse(attachment_id).raw
+
+
 class BulkImportCase(TransactionCase):
     """Shared data: two companies, the import groups, customers with external
     ids, account managers and an activity plan for contacts."""

@@ -220,7 +220,14 @@ class TestAssignment(BulkImportCase):
         wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer).create({"import_type": "assignment"})
         action = wizard.action_download_template_csv()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        self.assertEqual(read_csv(attachment.raw), [["External Id*", "Account manager email*", "Workflow name"]])
+        self.assertEqual(
+            read_csv(attachment.raw),
+            [
+                ["External Id*", "Account manager email*", "Workflow name"],
+                ["CUST-0001", "manager@example.com", "Customer onboarding"],
+            ],
+            "the header, then the example row",
+        )
         action = wizard.action_download_template_xlsx()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
@@ -232,13 +239,27 @@ class TestAssignment(BulkImportCase):
         self.assertIn("Onboarding", offered)
         self.assertIn("alice@example.com", offered)
         self.assertTrue(sheet.data_validations.dataValidation)
-        # The template, filled in, imports as is.
+        self.assertEqual(sheet["A2"].value, "CUST-0001")
+        self.assertIn("Row 2 is an example", book["Notes"]["A1"].value)
+        # The template, filled in under its example row, imports as is: the
+        # example row is skipped and says so.
         sheet.append(["CUST-005", "alice@example.com", "Onboarding"])
         buffer = io.BytesIO()
         book.save(buffer)
         job = self.make_job(buffer.getvalue(), file_name="filled.xlsx")
         job.action_import()
-        self.assertEqual((job.state, job.count_updated), ("done", 1))
+        self.assertEqual((job.state, job.count_updated, job.count_skipped, job.count_error), ("done", 1, 1, 0))
+        example = job.line_ids.filtered(lambda line: line.row_number == 2)
+        self.assertEqual(example.status, "skipped")
+        self.assertIn("the template's example row: not imported", example.message)
+        self.assertFalse(self.env["res.partner"].search([("customer_external_id", "=", "CUST-0001")]))
+        # Changed in one cell, the row is the user's own and is imported.
+        self.assertFalse(
+            self.env["crm.bulk.import.type.assignment"]._is_template_example(
+                [(column, column.label) for column in self.env["crm.bulk.import.type.assignment"]._schema().columns],
+                {"External Id": "CUST-0001", "Account manager email": "alice@example.com"},
+            )
+        )
 
     def test_external_id_unique_per_company(self):
         with self.assertRaises(ValidationError):

@@ -13,7 +13,7 @@ import openpyxl
 from odoo.addons.crm_bulk_import.readers import read_table
 from odoo.addons.crm_bulk_import.writers import write_xlsx
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, attachment_content, csv_bytes
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ATTACKS = [
@@ -23,11 +23,6 @@ ATTACKS = [
     "@SUM(A1:A9)",
     "=1+1",
 ]
-
-
-def attachment_content(env, action):
-    attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
-    return env["ir.attachment"].browse(attachment_id).raw
 
 
 class TestFormulaInjection(BulkImportCase):

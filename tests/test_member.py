@@ -1,9 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 import io
 from datetime import date
 
 import openpyxl
 from freezegun import freeze_time
+
+from odoo.tests import Form
 
 from .common import BulkImportCase, csv_bytes
 
@@ -187,6 +190,43 @@ class TestMemberImport(BulkImportCase):
         self.assertIn("Licence plate", strings)
         self.assertNotIn("Locker", strings)
         self.assertEqual(eve.subscription_ids.date_start, date(2024, 3, 1))
+
+    def test_a_column_marked_dont_import_makes_no_custom_field(self):
+        """In the wizard, a column mapped to no field becomes a custom field
+        unless the user marks it Don't import; the remembered mapping keeps
+        that choice for the next file."""
+        content = csv_bytes(
+            [
+                ["Name", "Plan Name", "Start Date", "Next Invoice Date", "Licence plate", "Internal notes"],
+                ["Gus", "Fixed Desk", "2025-10-01", "2025-11-01", "GU-555-ZZ", "owes 20 EUR"],
+            ]
+        )
+        Wizard = self.env["crm.bulk.import.wizard.member"].with_user(self.manager)
+        form = Form(Wizard.with_context(default_file_name="members.csv"))
+        form.file = base64.b64encode(content)
+        wizard = form.save()
+        wizard.action_read_file()
+        self.assertEqual(wizard.mapping_ids.mapped("discard"), [False] * 6, "unmapped columns are custom fields")
+        with Form(wizard) as form:
+            with form.mapping_ids.edit(5) as line:
+                line.discard = True
+            form.remember_mapping = True
+        job = self.env["crm.bulk.import.job"].browse(wizard.action_import()["res_id"])
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        self.assertEqual(self.partner("Gus").member_properties, {"licence_plate": "GU-555-ZZ"})
+        strings = [definition["string"] for definition in self.env.company.member_properties_definition]
+        self.assertNotIn("Internal notes", strings)
+        Saved = self.env["crm.bulk.import.saved.mapping"].with_user(self.manager)
+        saved = Saved.search([("import_type", "=", "member")])
+        self.assertIn("Internal notes → (not imported)", saved.summary)
+        self.assertIn("Licence plate → (custom field)", saved.summary)
+        # The next file with these headers: Don't import is proposed again.
+        form = Form(Wizard.with_context(default_file_name="members-2.csv"))
+        form.file = base64.b64encode(content.replace(b"Gus", b"Hal"))
+        again = form.save()
+        again.action_read_file()
+        self.assertEqual(again.saved_mapping_id, saved)
+        self.assertEqual(again.mapping_ids.mapped("discard"), [False] * 5 + [True])
 
     def test_xlsx_template(self):
         content = self.env["crm.bulk.import.type.member"]._template_xlsx(self.env.company)

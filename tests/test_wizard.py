@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form
 from odoo.tools.safe_eval import safe_eval
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, attachment_content, csv_bytes, read_csv
 
 
 class TestWizard(BulkImportCase):
@@ -66,6 +66,7 @@ class TestWizard(BulkImportCase):
         )
         mapping = {line.column_name: line.field_id.key for line in wizard.mapping_ids}
         self.assertEqual(set(mapping.values()), {False})
+        self.assertEqual(wizard.mapping_ids.mapped("discard"), [True] * 3, "a column mapped to nothing: Don't import")
         fields_ = {
             field.key: field for field in self.env["crm.bulk.import.field"].search([("import_type", "=", "assignment")])
         }
@@ -81,6 +82,7 @@ class TestWizard(BulkImportCase):
         self.assertEqual(job.line_ids.status, "would_update")
         self.assertEqual(wizard.action_open_dry_run_job()["res_id"], job.id)
         self.assertFalse(self.customer("CUST-002").user_id)
+        self.assertEqual(wizard.mapping_ids.mapped("discard"), [False] * 3, "mapped, the column is imported")
         # Nothing changed since: the import takes over the dry run's job.
         action = wizard.action_import()
         self.assertEqual(action["res_id"], job.id)
@@ -161,6 +163,24 @@ class TestWizard(BulkImportCase):
         with self.assertRaises(UserError) as caught:
             wizard.action_read_file()
         self.assertEqual(str(caught.exception), "Upload a file first.")
+
+    def test_a_template_imported_as_downloaded_imports_nothing(self):
+        """Each template has an example row under its header; a file that
+        still holds it imports it as nothing, and says so on the row."""
+        user = self.env.ref("base.user_admin")  # every type's rights
+        for import_type in ("assignment", "lead", "promote", "member", "prospect"):
+            with self.subTest(import_type=import_type):
+                wizard = self.env[f"crm.bulk.import.wizard.{import_type}"].with_user(user).create({})
+                content = attachment_content(self.env, wizard.action_download_template_csv())
+                rows = read_csv(content)
+                self.assertEqual(len(rows), 2, "the header and the example row")
+                self.assertTrue(all(rows[1][:1]), "the example row fills the first column")
+                job = self.import_through_wizard(import_type, content, f"{import_type}.csv", user)
+                self.assertEqual(
+                    (job.state, job.count_skipped, job.count_error, job.count_created, job.count_updated),
+                    ("done", 1, 0, 0, 0),
+                )
+                self.assertIn("the template's example row", job.line_ids.message)
 
     def test_date_format_only_where_the_file_decides_dates(self):
         Wizard = self.env["crm.bulk.import.wizard"].with_user(self.importer)

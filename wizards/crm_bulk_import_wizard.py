@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine.schema import DISCARD
 from ..models.crm_bulk_import_job import download_action
 
 PREVIEW_ROWS = 5
@@ -143,6 +144,7 @@ class CrmBulkImportWizard(models.TransientModel):
             for field in self.env["crm.bulk.import.field"].search([("import_type", "=", self.import_type)])
         }
         first = table.rows[0][1] if table.rows else []
+        custom = self._applier()._schema().unmapped == "custom"
         self.mapping_ids.unlink()
         self.mapping_ids = [
             (
@@ -154,7 +156,8 @@ class CrmBulkImportWizard(models.TransientModel):
                     "sequence": index,
                     "column_name": header,
                     "sample": first[index] if index < len(first) else "",
-                    "field_id": fields_by_key[proposed[header]].id if proposed[header] else False,
+                    "field_id": fields_by_key[proposed[header]].id if proposed[header] in fields_by_key else False,
+                    "discard": proposed[header] == DISCARD or (not proposed[header] and not custom),
                 },
             )
             for index, header in enumerate(table.headers)
@@ -247,10 +250,18 @@ class CrmBulkImportWizard(models.TransientModel):
 
     def _mapping(self):
         """{file column: field key} as the user confirmed it; the same field
-        mapped twice is refused (which column would win?)."""
+        mapped twice is refused (which column would win?). A column marked
+        Don't import is DISCARD where a column mapped to nothing would become
+        a custom field."""
         mapping, seen = {}, {}
+        custom = self._applier()._schema().unmapped == "custom"
         for line in self.mapping_ids.sorted("sequence"):
             key = line.field_id.key or False
+            if line.discard and not key:
+                key = DISCARD if custom else False
+            if key == DISCARD:
+                mapping[line.column_name] = key
+                continue
             if key and key in seen:
                 raise UserError(
                     self.env._(

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmBulkImportWizardMapping(models.TransientModel):
@@ -23,5 +23,16 @@ class CrmBulkImportWizardMapping(models.TransientModel):
         "crm.bulk.import.field",
         string="Import as",
         domain="[('import_type', '=', import_type)]",
-        help="Leave empty to discard the column.",
+        help="The field the column's values go to.",
     )
+    discard = fields.Boolean("Don't import", help="The column's values are not imported (nor kept as a custom field).")
+
+    @api.onchange("discard")
+    def _onchange_discard(self):
+        if self.discard:
+            self.field_id = False
+
+    @api.onchange("field_id")
+    def _onchange_field_id(self):
+        if self.field_id:
+            self.discard = False

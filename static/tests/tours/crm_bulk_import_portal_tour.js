@@ -62,6 +62,21 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
             trigger: ".o_crm_bulk_import_portal_error:contains(Row 4, column \"Email\", value \"not-an-email\")",
         },
         {
+            content: "Download the file back with an Error column, to fix it in a spreadsheet",
+            trigger: "a.o_crm_bulk_import_portal_errors_file",
+            async run() {
+                const response = await fetch(this.anchor.getAttribute("href"));
+                const text = (await response.text()).replace(/^\ufeff/, "");
+                const lines = text.split(/\r?\n/);
+                if (!response.ok || !lines[0].endsWith(",Error")) {
+                    throw new Error(`unexpected error file: ${text}`);
+                }
+                if (!text.includes("a value is required") || !text.includes("not-an-email")) {
+                    throw new Error(`the error file lacks the rows in error: ${text}`);
+                }
+            },
+        },
+        {
             content: "Upload the fixed file",
             trigger: "input[name=file]",
             run() {
