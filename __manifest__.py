@@ -3,7 +3,7 @@
     "name": "CRM Bulk Import",
     "summary": "Bulk imports for CRM: members, partner leads, customer assignment, "
     "prospects, with dry runs, background jobs and error files",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "crm_bulk_import contributors",
@@ -25,6 +25,7 @@
         "views/crm_lead_views.xml",
         "views/crm_bulk_import_promotion_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_subscription_views.xml",
         "views/prospect_views.xml",
         "views/portal_templates.xml",
         "wizards/crm_bulk_import_wizard_views.xml",

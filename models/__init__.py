@@ -23,5 +23,6 @@ from . import mail_template
 from . import prospect_workflow
 from . import prospect_group
 from . import ir_attachment
+from . import sale_subscription
 from . import sale_subscription_line
 from . import ir_http

@@ -612,6 +612,7 @@ class CrmBulkImportJob(models.Model):
         refer("invoices", "account.move", "partner_id", "res.partner")
         refer("orders", "sale.order", "partner_id", "res.partner")
         refer("pays", "sale.subscription", "partner_id", "res.partner")
+        refer("member", "sale.subscription", "member_id", "res.partner")
         refer("customer", "crm.lead", "partner_id", "res.partner")
         refer("contacts", "res.partner", "parent_id", "res.partner")
         refer("user", "res.users", "partner_id", "res.partner")
@@ -667,6 +668,7 @@ class CrmBulkImportJob(models.Model):
             "invoices": self.env._("%(record)s has invoices: %(names)s", record=name, names=names),
             "orders": self.env._("%(record)s has sales orders: %(names)s", record=name, names=names),
             "pays": self.env._("%(record)s pays subscriptions: %(names)s", record=name, names=names),
+            "member": self.env._("%(record)s is the member of subscriptions: %(names)s", record=name, names=names),
             "customer": self.env._("%(record)s is the customer of %(names)s", record=name, names=names),
             "contacts": self.env._("%(record)s has contacts: %(names)s", record=name, names=names),
             "user": self.env._("%(record)s has a user account: %(names)s", record=name, names=names),

@@ -128,6 +128,7 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         today = fields.Date.context_today(self)
         in_progress = self.env["sale.subscription.stage"].search([("type", "=", "in_progress")], limit=1)
         vals_list, firsts, prorate, line_ids = [], [], [], []
+        default_pricelist = None
         for entry in entries:
             member, first_bill = entry["member"], entry["first_bill"]
             payer = entry.get("payer") or member
@@ -135,17 +136,20 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
             by_template = {}
             for plan in entry["plans"]:
                 by_template.setdefault(plan.subscription_template_id, []).append(plan)
-            pricelist = payer.property_product_pricelist or self._default_pricelist(job)
+            pricelist = payer.property_product_pricelist
+            if not pricelist:
+                default_pricelist = default_pricelist or self._default_pricelist(job)
+                pricelist = default_pricelist
             for template, template_plans in by_template.items():
                 vals_list.append(
                     {
+                        "member_id": member.id,
                         "partner_id": payer.id,
                         "company_id": job.company_id.id,
                         "template_id": template.id,
                         "pricelist_id": pricelist.id,
                         "date_start": min(start, first_bill),
                         "recurring_next_date": first_bill,
-                        "description": member.name if payer != member else False,
                         "sale_subscription_line_ids": [
                             Command.create({"product_id": plan.id}) for plan in template_plans
                         ],
@@ -177,12 +181,23 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
 
     @api.model
     def _default_pricelist(self, job):
-        """A subscription needs a pricelist; a database without any (the
-        pricelists feature off) gets one in the company's currency."""
+        """The pricelist of a subscription whose customer has none. A
+        subscription needs one; with the Pricelists feature off, Odoo keeps the
+        company's default pricelist archived (and archives any active one when
+        the settings are saved). So: an active pricelist of the company, else
+        its archived default one, else that default created archived, as Odoo
+        would create it when the feature is turned on. Never an active one:
+        the settings would then warn that saving archives it."""
+        company = job.company_id
         Pricelist = self.env["product.pricelist"].sudo()
-        return Pricelist.search([("company_id", "in", [job.company_id.id, False])], limit=1) or Pricelist.create(
-            {"name": self.env._("Default"), "currency_id": job.company_id.currency_id.id}
-        )
+        domain = [("company_id", "in", [company.id, False]), ("currency_id", "=", company.currency_id.id)]
+        pricelist = Pricelist.search(domain, order="company_id, sequence, id", limit=1)
+        if not pricelist:
+            archived = Pricelist.with_context(active_test=False).search(
+                domain + [("active", "=", False)], order="company_id, sequence, id", limit=1
+            )
+            pricelist = archived or Pricelist.create({**company._get_default_pricelist_vals(), "active": False})
+        return pricelist
 
     @api.model
     def _prorated_invoice(self, subscription, start, first_bill):

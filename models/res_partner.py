@@ -106,13 +106,36 @@ class ResPartner(models.Model):
     is_member = fields.Boolean(
         compute="_compute_is_member",
         search="_search_is_member",
-        help="A member is a contact with a running subscription.",
+        help="A member is a contact with a running subscription of their own, whoever pays for it.",
     )
+    member_subscription_ids = fields.One2many(
+        "sale.subscription", "member_id", "Memberships", help="The subscriptions of which this contact is the member."
+    )
+    membership_count = fields.Integer(compute="_compute_membership_count")
 
     _sql_constraints = [
         ("partner_code_uniq", "unique(partner_code)", "A Partner ID is unique."),
         ("agent_code_uniq", "unique(agent_code)", "An Agent ID is unique."),
     ]
+
+    def _compute_membership_count(self):
+        counts = dict(
+            self.env["sale.subscription"]._read_group([("member_id", "in", self.ids)], ["member_id"], ["__count"])
+        )
+        for partner in self:
+            partner.membership_count = counts.get(partner._origin, 0)
+
+    def action_view_memberships(self):
+        """The subscriptions this contact is the member of, whoever pays."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.subscription",
+            "name": self.env._("Memberships of %(name)s", name=self.display_name),
+            "domain": [("member_id", "=", self.id)],
+            "view_mode": "list,form",
+            "context": {"default_member_id": self.id, "default_partner_id": self.id},
+        }
 
     def _compute_is_member(self):
         member_ids = self._member_ids()
@@ -120,13 +143,13 @@ class ResPartner(models.Model):
             partner.is_member = partner.id in member_ids
 
     def _member_ids(self):
-        """The ids of these partners that are members, in one query on their
-        own subscriptions (is_member is not stored: searching it is a subquery
+        """The ids of these partners that are members, in one query on the
+        subscriptions they are the member of (is_member is not stored: searching it is a subquery
         over every running subscription, which grows with the members)."""
         members = (
             self.env["sale.subscription"]
             .sudo()
-            ._read_group([("partner_id", "in", self.ids), ("in_progress", "=", True)], ["partner_id"])
+            ._read_group([("member_id", "in", self.ids), ("in_progress", "=", True)], ["member_id"])
         )
         return {partner.id for (partner,) in members}
 
@@ -135,7 +158,7 @@ class ResPartner(models.Model):
             raise NotImplementedError(self.env._("Search members with = True or = False."))
         running = self.env["sale.subscription"].sudo()._search([("in_progress", "=", True)])
         positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", running.subselect("partner_id"))]
+        return [("id", "in" if positive else "not in", running.subselect("member_id"))]
 
     @api.model_create_multi
     def create(self, vals_list):

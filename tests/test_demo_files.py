@@ -115,8 +115,9 @@ class TestDemoFiles(TransactionCase):
         job = self.import_clean("member", "membres.csv", 3)
         self.assertEqual(job.mapping["Nom du forfait"], "plan_name", "French headers of the original template")
         camille = self.env["res.partner"].search([("email", "=", "camille.laurent@atelier-nord.example")])
-        hugo_subscription = self.env["sale.subscription"].search([("description", "=", "Hugo Bernard")])
-        self.assertEqual(hugo_subscription.partner_id, camille, "Payé par: Camille is invoiced")
+        hugo = self.env["res.partner"].search([("name", "=", "Hugo Bernard")])
+        self.assertEqual(hugo.member_subscription_ids.partner_id, camille, "Payé par: Camille is invoiced")
+        self.assertTrue(hugo.is_member, "Hugo keeps his own membership")
         self.import_mistakes(
             "member",
             "membres_erreurs.csv",

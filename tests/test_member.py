@@ -1,11 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import importlib.util
 import io
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import Form
 
 from .common import BulkImportCase, csv_bytes
@@ -133,16 +136,75 @@ class TestMemberImport(BulkImportCase):
                 ["Ghost", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", "Nobody"],
             ]
         )
-        boss, junior = self.partner("Boss"), self.partner("Junior")
+        boss, junior, intern = self.partner("Boss"), self.partner("Junior"), self.partner("Intern")
         self.assertEqual(len(boss), 1, "the payer named before its row is one member")
-        self.assertEqual(junior.subscription_ids, self.env["sale.subscription"])
-        paid = self.env["sale.subscription"].search([("description", "=", "Junior")])
-        self.assertEqual(paid.partner_id, boss, "the payer is invoiced")
-        self.assertEqual(boss.subscription_ids.sale_subscription_line_ids.product_id, self.office | self.desk)
-        intern_sub = self.env["sale.subscription"].search([("description", "=", "Intern")])
-        self.assertEqual(intern_sub.partner_id, self.partner("Existing Payer"))
+        # Junior keeps a membership and a plan of his own; Boss is invoiced.
+        paid = junior.member_subscription_ids
+        self.assertEqual(paid.sale_subscription_line_ids.product_id, self.desk)
+        self.assertEqual(paid.partner_id, boss, "the payer is the subscription's customer")
+        self.assertTrue(junior.is_member, "a member paid by another is a member")
+        self.assertEqual(junior.membership_count, 1)
+        self.assertEqual(junior.subscription_ids, self.env["sale.subscription"], "Junior is not invoiced")
+        self.assertEqual(boss.member_subscription_ids.sale_subscription_line_ids.product_id, self.office)
+        self.assertEqual(boss.subscription_ids, paid | boss.member_subscription_ids, "Boss pays for both")
+        self.assertEqual(
+            self.env["res.partner"].search([("is_member", "=", True), ("name", "in", ["Junior", "Intern"])]),
+            junior | intern,
+        )
+        self.assertEqual(intern.member_subscription_ids.partner_id, self.partner("Existing Payer"))
+        # The invoices go to the payer.
+        paid.recurring_next_date = fields.Date.today()
+        paid.generate_invoice()
+        self.assertEqual(paid.invoice_ids.partner_id, boss)
+        self.assertFalse(self.env["account.move"].search([("partner_id", "=", junior.id)]))
         ghost = job.line_ids.filtered(lambda line: line.row_number == 5)
         self.assertIn('column "Payé par", value "Nobody": Paid By must name a member', ghost.message)
+
+    def test_subscriptions_of_the_earlier_layout_get_their_member(self):
+        """Before subscriptions knew their member, a member paid by another
+        was only named in the payer's subscription: the migration gives that
+        subscription its member back, from the import's own log."""
+        self.import_members(
+            [
+                ["Pierre", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", "Marie"],
+                ["Marie", "Private Office", "2025-10-01", "2025-11-01", "", "", ""],
+            ]
+        )
+        pierre, marie = self.partner("Pierre"), self.partner("Marie")
+        paid = pierre.member_subscription_ids
+        # The earlier layout: the payer's subscription, the member nowhere.
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_subscription SET member_id = partner_id WHERE id = %s", [paid.id])
+        self.env.invalidate_all()
+        self.assertFalse(pierre.is_member)
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.0.2" / "post-migration.py"
+        spec = importlib.util.spec_from_file_location("post_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.1")
+        self.env.invalidate_all()
+        self.assertEqual(paid.member_id, pierre)
+        self.assertEqual(paid.partner_id, marie)
+        self.assertTrue(pierre.is_member)
+        self.assertEqual(marie.member_subscription_ids.sale_subscription_line_ids.product_id, self.office)
+
+    def test_no_active_pricelist_is_created(self):
+        """With the Pricelists feature off, an import leaves the pricelists as
+        Odoo keeps them: none active (the settings would warn that saving
+        archives it); the subscriptions use the company's default pricelist,
+        archived, as Odoo keeps it while the feature is off."""
+        Pricelist = self.env["product.pricelist"].with_context(active_test=False)
+        Pricelist.search([]).action_archive()
+        before = Pricelist.search([])
+        self.import_members([["Ann", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", ""]])
+        self.import_members([["Bea", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", ""]])
+        self.assertFalse(self.env["product.pricelist"].search([]), "no active pricelist")
+        pricelists = (self.partner("Ann") | self.partner("Bea")).member_subscription_ids.pricelist_id
+        self.assertEqual(len(pricelists), 1, "one pricelist for both imports")
+        self.assertEqual(pricelists.currency_id, self.env.company.currency_id)
+        self.assertLessEqual(len(Pricelist.search([]) - before), 1)
+        settings = self.env["res.config.settings"].new({"group_product_pricelist": False})
+        self.assertFalse(settings._onchange_group_sale_pricelist(), "no warning in the settings")
 
     def test_prorated_invoice_at_start_option(self):
         self.import_members([["Ann", "Fixed Desk", "2025-10-21", "2025-11-01", "", "", ""]], prorate_at_start=True)
