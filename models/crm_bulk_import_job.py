@@ -51,6 +51,7 @@ USER_DRAFT_FIELDS = {
     "send_invitations",
     "prorate_at_start",
     "send_portal_invitations",
+    "existing_members",
 }
 USER_CREATE_FIELDS = USER_DRAFT_FIELDS | {"import_type", "file", "file_name", "company_id", "user_id", "name"}
 # Limits of an uploaded file (Settings > CRM > Bulk Import; 0 = no limit).
@@ -187,6 +188,19 @@ class CrmBulkImportJob(models.Model):
         "Prorated invoice at the start date",
         readonly=True,
         help="Invoice the days from the Start Date to the Next Invoice Date.",
+    )
+    existing_members = fields.Selection(
+        [
+            ("skip", "Skip them, with a warning"),
+            ("update", "Update them and add the plan"),
+            ("error", "Report an error"),
+        ],
+        "Existing members",
+        default="skip",
+        required=True,
+        readonly=True,
+        help="What to do with a row whose email is the email of a member already in Odoo (its first email, "
+        "in any case). A contact who is not a member yet is made the member, never created twice.",
     )
     send_portal_invitations = fields.Boolean(
         "Send portal invitations",

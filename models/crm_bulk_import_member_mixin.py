@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.billing import day_in_month, next_bill_date, prorated_amount
+from .crm_bulk_import_type import Result
 
 NUMBER_RE = re.compile(r"^-?\d+([.,]\d+)?$")
 # Custom fields one import may add to the company. Every column mapped to no
@@ -72,6 +73,79 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         for team in teams:
             found.setdefault(team.name, team)
         return found
+
+    @api.model
+    def _find_existing_contacts(self, job, emails):
+        """The contacts (people) of the company whose first email is one of
+        ``emails``, in any case: ({email: contact}, ids of those that are
+        members). A member comes before a contact who is not one, then the
+        oldest contact."""
+        if not emails:
+            return {}, set()
+        contacts = self.env["res.partner"].search(
+            [
+                ("email_normalized", "in", [email.lower() for email in emails]),
+                ("is_company", "=", False),
+                ("company_id", "in", [job.company_id.id, False]),
+            ],
+            order="id",
+        )
+        member_ids = contacts._member_ids()
+        found = {}
+        for contact in sorted(contacts, key=lambda contact: contact.id not in member_ids):
+            found.setdefault(contact.email_normalized, contact)
+        return found, member_ids
+
+    @api.model
+    def _existing_member_result(self, job, row, member, plans):
+        """What becomes of a row whose email is an existing member's, by the
+        job's choice: a skipped or error Result, or None to update the member
+        (None also when they have none of the row's plans running)."""
+        running = member.member_subscription_ids.filtered("in_progress").sale_subscription_line_ids.product_id
+        duplicate = [plan for plan in plans if plan in running]
+        if job.existing_members == "update" and not duplicate:
+            return None
+        if job.existing_members == "update":
+            return Result(
+                "skipped",
+                self.env._(
+                    "Row %(row)s: %(member)s (a member already, found by email %(email)s) has the plan %(plan)s "
+                    "running already: nothing added.",
+                    row=row.row_number,
+                    member=member.display_name,
+                    email=row.values["email"],
+                    plan=", ".join(plan.name for plan in duplicate),
+                ),
+                "res.partner",
+                member.id,
+            )
+        if job.existing_members == "error":
+            return Result(
+                "error",
+                self._cell_error(
+                    job,
+                    row,
+                    "email",
+                    row.values["email"],
+                    self.env._(
+                        '%(member)s is a member already. Choose "Update them and add the plan" or "Skip them" for '
+                        "Existing members, or remove the row.",
+                        member=member.display_name,
+                    ),
+                ),
+            )
+        return Result(
+            "skipped",
+            self.env._(
+                "Warning, row %(row)s: %(member)s is a member already (found by email %(email)s): row skipped. To "
+                'add the plan to them, choose "Update them and add the plan" for Existing members.',
+                row=row.row_number,
+                member=member.display_name,
+                email=row.values["email"],
+            ),
+            "res.partner",
+            member.id,
+        )
 
     @api.model
     def _check_names(self, job, row, key, found, problem):

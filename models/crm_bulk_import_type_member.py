@@ -25,6 +25,20 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     # short, run bigger files in the background.
     _background_threshold = 250
     _revert_creates = ("res.partner", "res.users", "sale.subscription", "account.move")
+    # An existing contact made the member (found by email): what the row
+    # completes on it (_members, custom fields).
+    _revert_writes = {
+        "res.partner": (
+            "phone",
+            "street",
+            "city",
+            "zip",
+            "country_id",
+            "parent_id",
+            "member_company_id",
+            "member_properties",
+        )
+    }
 
     @api.model
     def _schema(self):
@@ -170,10 +184,32 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 continue
             valid.append((row, plan))
 
+        # Who exists already, by email: a member is skipped, refused or
+        # updated as the job says; a contact who is not a member is made the
+        # member. A name this job created already is completed instead.
+        existing, member_ids = self._find_existing_contacts(
+            job, {row.values["email"] for row, _plan in valid if row.values["email"]}
+        )
+        matched, kept = {}, []
+        for row, plan in valid:
+            contact = existing.get(row.values["email"]) if row.values["email"] else None
+            if contact and row.values["name"] not in job_members:
+                result = self._existing_member_result(job, row, contact, [plan]) if contact.id in member_ids else None
+                if result:
+                    results[row.line.id] = result
+                    continue
+                matched[row.line.id] = contact
+            kept.append((row, plan))
+        valid = kept
+
         undo = UndoLog()
-        members = self._members(job, [row for row, _plan in valid], teams, countries, job_members, undo=undo)
+        members = self._members(
+            job, [row for row, _plan in valid], teams, countries, job_members, matched=matched, undo=undo
+        )
         if custom:
             for (row, _plan), member in zip(valid, members, strict=True):
+                if row.line.id in matched:
+                    undo.watch(row.line.id, member, ("member_company_id", "member_properties"))
                 self._set_custom_fields(job, member, row, custom)
 
         entries = []
@@ -211,13 +247,20 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         for (row, plan), entry in zip(valid, entries, strict=True):
             member, payer = entry["member"], entry["payer"]
             warnings = self._company_warnings(row, close_companies)
+            existing = matched.get(row.line.id)
             results[row.line.id] = Result(
-                "created",
+                "updated" if existing else "created",
                 "\n".join(
                     [
                         self.env._(
                             "%(member)s: %(plan)s from %(start)s, next invoice %(next)s%(payer)s.",
-                            member=member.name,
+                            member=self.env._(
+                                "%(name)s (existing contact, found by email %(email)s)",
+                                name=member.display_name,
+                                email=row.values["email"],
+                            )
+                            if existing
+                            else member.name,
                             plan=plan.name,
                             start=entry["date_start"],
                             next=entry["first_bill"],
@@ -277,11 +320,12 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return found
 
     @api.model
-    def _members(self, job, rows, teams, countries, job_members, *, undo):
+    def _members(self, job, rows, teams, countries, job_members, *, matched, undo):
         """The member of each row, in order: the teams (companies) the rows
         name are created first, in one batch, then the members in one batch;
         a name this job created already (as a payer, or on an earlier row) is
-        completed instead."""
+        completed instead, and so is the existing contact ``matched`` gives
+        ({line id: contact}) for the row."""
         Partner = self.env["res.partner"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
@@ -310,7 +354,9 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 values["parent_id"] = teams[row.values["company"]].id
             values_list.append(values)
             name = row.values["name"]
-            if name in job_members or name in to_create:
+            if row.line.id in matched:
+                later.append(index)
+            elif name in job_members or name in to_create:
                 later.append(index)
             else:
                 to_create[name] = index
@@ -330,7 +376,16 @@ class CrmBulkImportTypeMember(models.AbstractModel):
             members[index] = job_members[name] = member
             undo.created(rows[index].line.id, member)
         for index in later:
-            member = job_members[rows[index].values["name"]]
+            row = rows[index]
+            member = matched.get(row.line.id)
+            if member:
+                values_list[index].pop("email", None)
+                # The existing contact keeps its name and email; the row
+                # completes the rest.
+                undo.watch(row.line.id, member, list(values_list[index]))
+                job_members.setdefault(row.values["name"], member)
+            else:
+                member = job_members[row.values["name"]]
             member.write(values_list[index])
             members[index] = member
         return members

@@ -122,7 +122,9 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         """Find each email's lead or contact, then build teams, members and
         subscriptions; the leads leave the pipeline."""
         today = fields.Date.context_today(self)
-        leads, contacts = self._find_promotable(job, {row.values["email"] for row in rows})
+        emails = {row.values["email"] for row in rows}
+        leads, contacts = self._find_promotable(job, emails)
+        existing, member_ids = self._find_existing_contacts(job, emails)
         plans = self._find_plans(job, {name for row in rows for name in row.values["plans"]})
         groups = self._find_room_groups(job, {name for row in rows for name in row.values["room_permissions"]})
         countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
@@ -133,6 +135,17 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         for row in rows:
             email = row.values["email"]
             lead, contact = leads.get(email), contacts.get(email)
+            member = existing.get(email)
+            if member and member.id in member_ids and not contact:
+                # A member already: skipped, refused or given the plans, as
+                # the job says.
+                result = self._existing_member_result(
+                    job, row, member, [plans[name.lower()] for name in row.values["plans"] if name.lower() in plans]
+                )
+                if result:
+                    results[row.line.id] = result
+                    continue
+                contact = member
             problems = []
             if not lead and not contact and not job.promote_create_unknown:
                 problems.append(

@@ -160,6 +160,97 @@ class TestMemberImport(BulkImportCase):
         ghost = job.line_ids.filtered(lambda line: line.row_number == 5)
         self.assertIn('column "Payé par", value "Nobody": Paid By must name a member', ghost.message)
 
+    def test_existing_members_are_matched_by_email(self):
+        """The same people imported again: matched by their first email in
+        any case, never created twice; the job's choice says what happens,
+        and the dry run says it first, naming the member."""
+        rows = [
+            ["Ann", "Fixed Desk", "2025-10-01", "2025-11-01", "ann@member.example", "", ""],
+            ["Bob", "Fixed Desk", "2025-10-01", "2025-11-01", "bob@member.example", "", ""],
+        ]
+        self.import_members(rows)
+        ann, bob = self.partner("Ann"), self.partner("Bob")
+        ann.email = "Ann@Member.example, ann.private@example.com"
+        again = [["Ann", "Fixed Desk", "2025-10-01", "2025-11-01", "ANN@member.example", "", ""], rows[1]]
+        content = csv_bytes([FR_HEADER] + again)
+
+        def wizard_job(existing_members, dry_run=False):
+            wizard = self.env["crm.bulk.import.wizard.member"].with_user(self.manager)
+            form = Form(wizard.with_context(default_file_name="membres.csv"))
+            form.file = base64.b64encode(content)
+            form.allow_same_file = True
+            form.existing_members = existing_members
+            wizard = form.save()
+            if dry_run:
+                wizard.action_dry_run()
+                return wizard.dry_run_job_id
+            return self.env["crm.bulk.import.job"].browse(wizard.action_import()["res_id"])
+
+        # Skipped, with a warning that names the member (the default).
+        dry = wizard_job("skip", dry_run=True)
+        self.assertEqual(dry.line_ids.mapped("status"), ["skipped", "skipped"])
+        self.assertIn("Ann is a member already (found by email ann@member.example)", dry.line_ids[0].message)
+        job = wizard_job("skip")
+        self.assertEqual((job.count_skipped, job.count_created), (2, 0))
+        self.assertEqual(self.partner("Ann"), ann, "not created twice")
+        self.assertEqual(len(ann.member_subscription_ids), 1)
+        # Refused, naming the member.
+        job = wizard_job("error")
+        self.assertEqual(job.count_error, 2)
+        self.assertIn('column "E-mail", value "ann@member.example": Ann is a member already', job.line_ids[0].message)
+        # Updated: the plan added, unless it runs already.
+        content = content.replace(b"ANN@member.example", b"ann@MEMBER.example").replace(
+            b"Bob,Fixed Desk", b"Bob,Private Office"
+        )
+        content = content.replace(b"Ann,Fixed Desk", b"Ann,Private Office")
+        dry = wizard_job("update", dry_run=True)
+        self.assertEqual(dry.line_ids.mapped("status"), ["would_update", "would_update"])
+        self.assertIn(
+            "Ann (existing contact, found by email ann@member.example): Private Office", dry.line_ids[0].message
+        )
+        self.assertEqual(len(ann.member_subscription_ids), 1, "a dry run writes nothing")
+        job = wizard_job("update")
+        self.assertEqual(job.count_updated, 2)
+        self.assertEqual(ann.member_subscription_ids.sale_subscription_line_ids.product_id, self.desk | self.office)
+        self.assertEqual(self.partner("Bob"), bob)
+        self.assertEqual(len(self.partner("Bob").member_subscription_ids), 2)
+        job = wizard_job("update")
+        self.assertEqual(job.count_skipped, 2)
+        self.assertIn("has the plan Private Office running already: nothing added", job.line_ids[0].message)
+
+    def test_a_contact_who_is_not_a_member_is_made_the_member(self):
+        contact = self.env["res.partner"].create({"name": "Cleo Contact", "email": "cleo@member.example"})
+        job = self.import_members([["Cleo", "Fixed Desk", "2025-10-01", "2025-11-01", "CLEO@member.example", "", ""]])
+        self.assertEqual(job.line_ids.status, "updated")
+        self.assertIn("Cleo Contact (existing contact, found by email cleo@member.example)", job.line_ids.message)
+        self.assertTrue(contact.is_member)
+        self.assertEqual(contact.name, "Cleo Contact", "the contact keeps its name")
+        self.assertFalse(self.partner("Cleo"))
+        # A revert takes the membership back and leaves the contact.
+        job.action_revert()
+        self.assertTrue(contact.exists())
+        self.assertFalse(contact.is_member)
+
+    def test_a_retry_imports_the_fixed_rows_once(self):
+        rows = [
+            ["Dan", "Fixed Desk", "2025-10-01", "2025-11-01", "dan@member.example", "", ""],
+            ["Eva", "Hot Desk", "2025-10-01", "2025-11-01", "eva@member.example", "", ""],
+        ]
+        job = self.import_members(rows)
+        self.assertEqual((job.count_created, job.count_error), (1, 1))
+        self.env["product.product"].create(
+            {
+                "name": "Hot Desk",
+                "subscribable": True,
+                "subscription_template_id": self.desk.subscription_template_id.id,
+            }
+        )
+        job.action_retry_failed()
+        self.assertEqual((job.count_created, job.count_error), (2, 0))
+        for name in ("Dan", "Eva"):
+            self.assertEqual(len(self.partner(name)), 1)
+            self.assertEqual(len(self.partner(name).member_subscription_ids), 1)
+
     def test_subscriptions_of_the_earlier_layout_get_their_member(self):
         """Before subscriptions knew their member, a member paid by another
         was only named in the payer's subscription: the migration gives that

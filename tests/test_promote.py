@@ -221,6 +221,25 @@ class TestPromote(BulkImportCase):
         self.assertEqual(self.contact.parent_id.name, "Acme")
 
     @freeze_time("2025-05-15")
+    def test_an_existing_member_is_said_to_be_one(self):
+        """Promoting a member again: skipped with a warning by default,
+        never "no open lead"; with Update, the plans are added."""
+        self.promote([["carl@example.com", "Carl", "Contact", "Acme", "Parking Pass", "", ""]])
+        row = ["CARL@example.com", "Carl", "Contact", "Acme", "Coworking Plan", "", ""]
+        job = self.promote([row], allow_same_file=True)
+        self.assertEqual(job.line_ids.status, "skipped")
+        self.assertIn("Carl Contact is a member already (found by email carl@example.com)", job.line_ids.message)
+        self.assertNotIn("No open lead", job.line_ids.message)
+        job = self.promote([row], existing_members="error")
+        self.assertIn("Carl Contact is a member already", job.line_ids.message)
+        self.assertEqual(job.line_ids.status, "error")
+        job = self.promote([row], existing_members="update")
+        self.assertEqual(job.line_ids.status, "updated")
+        products = self.contact.member_subscription_ids.sale_subscription_line_ids.product_id
+        self.assertEqual(products, self.parking | self.coworking)
+        self.assertEqual(len(self.member("carl@example.com")), 1)
+
+    @freeze_time("2025-05-15")
     def test_unknown_email_is_an_error_unless_asked_to_create(self):
         row = ["new@example.com", "New", "Person", "Acme", "Coworking Plan", "", ""]
         job = self.promote([row])

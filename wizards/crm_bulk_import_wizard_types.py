@@ -6,6 +6,19 @@ see _option_fields)."""
 from odoo import fields, models
 
 
+def existing_members_field():
+    """The job's choice for rows whose email is an existing member's."""
+    job_field = lambda self: self.env["crm.bulk.import.job"]._fields["existing_members"]  # noqa: E731
+    return fields.Selection(
+        selection=lambda self: job_field(self).selection,
+        string="Existing members",
+        default="skip",
+        required=True,
+        help="What to do with a row whose email is the email of a member already in Odoo. A contact who is not "
+        "a member yet is made the member, never created twice.",
+    )
+
+
 class CrmBulkImportWizardAssignment(models.TransientModel):
     _name = "crm.bulk.import.wizard.assignment"
     _inherit = "crm.bulk.import.wizard"
@@ -35,6 +48,7 @@ class CrmBulkImportWizardPromote(models.TransientModel):
     send_onboarding_email = fields.Boolean(
         "Send onboarding emails", help="Send the member onboarding email to each new member."
     )
+    existing_members = existing_members_field()
 
 
 class CrmBulkImportWizardMember(models.TransientModel):
@@ -49,6 +63,7 @@ class CrmBulkImportWizardMember(models.TransientModel):
     send_portal_invitations = fields.Boolean(
         "Send portal invitations", help="Without it, the import sends no email at all."
     )
+    existing_members = existing_members_field()
 
 
 class CrmBulkImportWizardProspect(models.TransientModel):
