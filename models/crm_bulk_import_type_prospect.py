@@ -44,7 +44,6 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                 Column(
                     "company",
                     "Company",
-                    required=True,
                     aliases=("entreprise", "societe", "firma", "unternehmen", "company name"),
                     example="Example Inc.",
                 ),
@@ -131,7 +130,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                         **values,
                         "name": row.values["name"],
                         "email": row.values["email"],
-                        "company_name": row.values["company"],
+                        "company_name": row.values["company"] or False,
                         "company_id": job.company_id.id,
                         "program_state": "prospect",
                         "bulk_import_job_id": job.id,

@@ -141,7 +141,7 @@ class TestDemoFiles(TransactionCase):
             {
                 2: "Influencer",
                 3: "not a valid email address",
-                4: '"Firma": a value is required',
+                4: '"E-Mail": a value is required',
                 5: "Atlantis",
             },
         )

@@ -63,6 +63,14 @@ class TestProspectImport(ProspectCase):
         partner = self.env["res.partner"].sudo()._signup_retrieve_partner(token, check_validity=True)
         self.assertEqual(partner, nina, "the sign-up link is bound to this prospect")
 
+    def test_a_creator_without_a_company(self):
+        """Creators and influencers are people: Company may stay empty."""
+        job = self.import_prospects([["Lou Creator", "lou@creators.example", "", "Creators", "", "", ""]])
+        self.assertEqual((job.state, job.count_created), ("done", 1), job.line_ids.message)
+        lou = self.env["res.partner"].search([("email", "=", "lou@creators.example")])
+        self.assertEqual((lou.name, lou.company_name, lou.prospect_group_id), ("Lou Creator", False, self.creators))
+        self.assertFalse(lou.is_company)
+
     def test_unknown_group_is_a_row_error_and_never_created(self):
         groups = self.env["prospect.group"].search_count([])
         job = self.import_prospects([["Al", "al@x.example", "Al Co", "Influencers", "", "", ""]])
