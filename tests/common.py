@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import csv
+import importlib.util
 import io
 from pathlib import Path
 
@@ -19,6 +20,15 @@ def csv_bytes(rows, delimiter=","):
 
 def read_csv(content, delimiter=","):
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def load_migration(version, name):
+    """A migration script of the module, loaded as Odoo loads it."""
+    path = Path(__file__).parents[1] / "migrations" / version / name
+    spec = importlib.util.spec_from_file_location(f"migration_{version}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def attachment_content(env, action):

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user
 from odoo.tools.safe_eval import safe_eval
 
-from .common import BulkImportCase, csv_bytes, read_csv
+from .common import BulkImportCase, csv_bytes, load_migration, read_csv
 
 LEAD_HEADER = [
     "Partner ID",
@@ -281,6 +281,44 @@ class TestLeadRegistration(LeadCase):
         )
         leads = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)], order="id")
         self.assertEqual(leads.mapped("registration_state"), ["approved", "pending"])
+
+    def test_example_automation_rule_in_a_french_database(self):
+        """The rule finds its tag by record: in French the tag is named "De
+        confiance" and the rule still matches."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        trusted = self.env.ref("crm_bulk_import.res_partner_category_trusted")
+        trusted.with_context(lang="fr_FR").name = "De confiance"
+        rule = self.env.ref("crm_bulk_import.base_automation_approve_trusted_partner_leads")
+        rule.active = True
+        self.reseller.category_id = [Command.link(trusted.id)]
+        self.importer.lang = "fr_FR"
+        job = self.make_job(
+            csv_bytes([LEAD_HEADER, self.lead_row(self.reseller.partner_code)]),
+            file_name="leads.csv",
+            import_type="lead",
+        )
+        job.with_context(lang="fr_FR").action_import()
+        lead = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)])
+        self.assertEqual(lead.registration_state, "approved")
+        self.assertEqual(rule.with_context(lang="fr_FR").filter_domain.count("Trusted"), 0)
+
+    def test_the_example_rule_of_an_earlier_version_finds_its_tag_by_record(self):
+        rule = self.env.ref("crm_bulk_import.base_automation_approve_trusted_partner_leads")
+        trusted = self.env.ref("crm_bulk_import.res_partner_category_trusted")
+        expected = rule.filter_domain
+        migration = load_migration("18.0.1.0.2", "post-migration.py")
+        rule.filter_domain = migration.OLD_TRUSTED_DOMAIN
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.1")
+        self.env.invalidate_all()
+        self.assertEqual(rule.filter_domain, expected)
+        self.assertIn(f"[{trusted.id}]", rule.filter_domain)
+        # A rule the admin changed is left as it is.
+        rule.filter_domain = "[('registration_state', '=', 'pending')]"
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.1")
+        self.env.invalidate_all()
+        self.assertEqual(rule.filter_domain, "[('registration_state', '=', 'pending')]")
 
     def test_configured_form_changes_the_required_columns_and_template(self):
         phone = self.env.ref("crm_bulk_import.lead_field_phone")

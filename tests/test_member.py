@@ -1,9 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import importlib.util
 import io
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 from freezegun import freeze_time
@@ -11,7 +9,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import Form
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, csv_bytes, load_migration
 
 # The Cobot template's French headers.
 FR_HEADER = [
@@ -268,11 +266,7 @@ class TestMemberImport(BulkImportCase):
         self.env.cr.execute("UPDATE sale_subscription SET member_id = partner_id WHERE id = %s", [paid.id])
         self.env.invalidate_all()
         self.assertFalse(pierre.is_member)
-        path = Path(__file__).parents[1] / "migrations" / "18.0.1.0.2" / "post-migration.py"
-        spec = importlib.util.spec_from_file_location("post_migration", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "18.0.1.0.1")
+        load_migration("18.0.1.0.2", "post-migration.py").migrate(self.env.cr, "18.0.1.0.1")
         self.env.invalidate_all()
         self.assertEqual(paid.member_id, pierre)
         self.assertEqual(paid.partner_id, marie)

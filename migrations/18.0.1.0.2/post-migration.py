@@ -1,14 +1,24 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 
+OLD_TRUSTED_DOMAIN = (
+    "[('registration_state', '=', 'pending'), ('registered_partner_id.category_id.name', '=', 'Trusted')]"
+)
+
+
 def migrate(cr, version):
+    if not version:
+        return
+    _member_of_subscriptions(cr)
+    _trusted_rule_by_record(cr)
+
+
+def _member_of_subscriptions(cr):
     """Subscriptions know their member now. The update gave every existing
     subscription its customer as member; a member paid by another one was
     only named in the description of the payer's subscription. The import
     that created such a subscription logged it on the member's row: make
     that row's contact the subscription's member."""
-    if not version:
-        return
     cr.execute(
         """
         UPDATE sale_subscription subscription
@@ -23,4 +33,29 @@ def migrate(cr, version):
            AND (created.item ->> 1)::int = subscription.id
            AND subscription.member_id IS DISTINCT FROM line.res_id
         """
+    )
+
+
+def _trusted_rule_by_record(cr):
+    """The example rule found its tag by name, which never matches in a
+    database whose language translates the tag: find it by record, unless
+    the rule was changed since."""
+    cr.execute(
+        """SELECT res_id FROM ir_model_data
+            WHERE module = 'crm_bulk_import' AND model = 'res.partner.category'
+              AND name = 'res_partner_category_trusted'"""
+    )
+    tag = cr.fetchone()
+    if not tag:
+        return
+    cr.execute(
+        """UPDATE base_automation SET filter_domain = %s
+            WHERE filter_domain = %s
+              AND id IN (SELECT res_id FROM ir_model_data
+                          WHERE module = 'crm_bulk_import' AND model = 'base.automation'
+                            AND name = 'base_automation_approve_trusted_partner_leads')""",
+        [
+            f"[('registration_state', '=', 'pending'), ('registered_partner_id.category_id', 'in', [{tag[0]}])]",
+            OLD_TRUSTED_DOMAIN,
+        ],
     )
