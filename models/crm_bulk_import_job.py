@@ -293,6 +293,18 @@ class CrmBulkImportJob(models.Model):
 
     def message_post(self, **kwargs):
         self._check_internal_chatter()
+        if kwargs.get("author_id") is None and not kwargs.get("email_from") and not self.env.user.email:
+            # An account without an email (an integration): the message is
+            # still the user's, sent from the company's address or Odoo's
+            # default sender. Without either, Odoo itself posts it without a
+            # sender (as it does in superuser mode), never refusing it.
+            kwargs["author_id"] = self.env.user.partner_id.id
+            kwargs["email_from"] = (
+                self.env.company.email_formatted or self.env["ir.mail_server"]._get_default_from_address()
+            )
+            if not kwargs["email_from"]:
+                kwargs.pop("email_from")
+                return super(CrmBulkImportJob, self.sudo()).message_post(**kwargs).with_env(self.env)
         return super().message_post(**kwargs)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):

@@ -5,6 +5,7 @@ import openpyxl
 
 from odoo import fields
 from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user
 
 from .common import BulkImportCase, csv_bytes, read_csv
 
@@ -40,6 +41,40 @@ class TestAssignment(BulkImportCase):
         self.assertEqual(activity.date_deadline, fields.Date.add(fields.Date.context_today(activity), days=2))
         line = job.line_ids.filtered(lambda line: line.row_number == 2)
         self.assertEqual((line.status, line.res_model, line.res_id), ("updated", "res.partner", first.id))
+
+    def test_an_account_without_an_email_imports(self):
+        """An integration account has no email: the import is still made,
+        its summary posted and mailed from the company's address, or from
+        Odoo's default sender when the company has none either."""
+        robot = new_test_user(
+            self.env,
+            "bi_robot",
+            groups="base.group_user,crm_bulk_import.group_crm_bulk_import_user",
+            name="Robot",
+            email=False,
+        )
+        self.assertFalse(robot.email)
+        domain = self.env["mail.alias.domain"].create({"name": "company.example", "default_from": "notifications"})
+        for company_email, default_from, row in (
+            ("office@company.example", "notifications@company.example", "CUST-001"),
+            (False, "notifications@company.example", "CUST-002"),
+            (False, False, "CUST-003"),
+        ):
+            with self.subTest(company_email=company_email, default_from=default_from):
+                self.env.company.email = company_email
+                self.env.company.alias_domain_id = domain if default_from else False
+                self.env.flush_all()
+                self.env.invalidate_all()
+                job = self.make_job(csv_bytes([self.HEADER, [row, "alice@example.com", ""]]), user=robot)
+                job.action_import()
+                self.assertEqual((job.state, job.count_updated), ("done", 1))
+                self.assertEqual(self.customer(row).user_id, self.alice)
+                summary = job.message_ids.filtered(lambda message: "out of 1 rows" in str(message.body))
+                self.assertEqual(summary.author_id, robot.partner_id)
+                # The company's address, else its alias domain's (Odoo's fallback).
+                self.assertIn(company_email or ("@company.example" if default_from else ""), summary.email_from or "")
+                mail = self.env["mail.mail"].search([("model", "=", job._name), ("res_id", "=", job.id)])
+                self.assertTrue(mail, "the summary email is queued")
 
     def test_partial_policy_reports_the_seed_errors(self):
         job = self.make_job(

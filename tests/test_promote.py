@@ -5,6 +5,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.tests import new_test_user
 
 from .common import BulkImportCase, csv_bytes, read_csv
 
@@ -262,6 +263,28 @@ class TestPromote(BulkImportCase):
         self.assertEqual(invoice.invoice_date, date(2025, 5, 27))
         self.assertAlmostEqual(invoice.amount_untaxed, 100.0)
         self.assertEqual(invoice.state, "draft")
+
+    @freeze_time("2025-05-15")
+    def test_an_account_without_an_email_promotes_and_welcomes(self):
+        """Neither the account nor the company has an email: the members
+        are promoted, the onboarding emails queued, the summary posted."""
+        robot = new_test_user(
+            self.env,
+            "bi_robot_promote",
+            groups="base.group_user,crm_bulk_import.group_crm_bulk_import_manager",
+            name="Robot",
+            email=False,
+        )
+        self.env.company.email = False
+        self.env.company.alias_domain_id = False
+        content = csv_bytes([HEADER, ["jane@example.com", "Jane", "Doe", "Acme", "Coworking Plan", "", ""]])
+        job = self.import_through_wizard("promote", content, "promote.csv", robot, send_onboarding_email=True)
+        self.assertEqual((job.state, job.count_created), ("done", 1), job.line_ids.message)
+        jane = self.member("jane@example.com")
+        self.assertTrue(jane.is_member)
+        onboarding = self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", jane.id)])
+        self.assertEqual(len(onboarding), 1, "the onboarding email is queued")
+        self.assertTrue(job.message_ids.filtered(lambda message: "out of 1 rows" in str(message.body)))
 
     @freeze_time("2025-05-15")
     def test_billing_start_date_must_be_future_and_mm_dd_yyyy(self):
