@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import TransactionCase
 
+from ..models.crm_lead_bulk_create import FAST_FIELDS
+
 
 class TestLeadBulkCreate(TransactionCase):
     """The leads the fast path writes are, column by column, the leads
@@ -10,7 +12,12 @@ class TestLeadBulkCreate(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.team = cls.env["crm.team"].search([], limit=1)
-        cls.partner = cls.env["res.partner"].create({"name": "Reseller", "is_company": True})
+        cls.partner, cls.partner_2 = cls.env["res.partner"].create(
+            [{"name": "Reseller", "is_company": True}, {"name": "Reseller 2", "is_company": True}]
+        )
+        cls.agents = cls.env["res.partner"].create(
+            [{"name": f"Agent {index}", "parent_id": cls.partner.id} for index in range(3)]
+        )
 
     def vals_list(self, count=120):
         phones = ("+33 6 12 34 56 78", "0612345678", "12", "+1 202-555-0143", False)
@@ -33,7 +40,15 @@ class TestLeadBulkCreate(TransactionCase):
                 "user_id": False,
                 "company_id": self.env.company.id,
                 "registration_state": "pending",
-                "registered_partner_id": self.partner.id,
+                "registered_partner_id": (self.partner if index % 3 else self.partner_2).id,
+                "registered_agent_id": self.agents[index % 3].id,
+                # create() cleans a website (http:// added): the fast path too.
+                "website": ("site{index}.example", "https://www.site{index}.example/")[index % 2].format(index=index),
+                "street": f"{index} Main Street",
+                "street2": f"Floor {index % 5}",
+                "city": ("Lyon", "Köln", "Zürich")[index % 3],
+                "zip": f"{69000 + index}",
+                "function": ("CEO", "Buyer")[index % 2],
             }
             if phones[index % len(phones)]:
                 vals["phone"] = phones[index % len(phones)]
@@ -67,7 +82,9 @@ class TestLeadBulkCreate(TransactionCase):
     def assert_same_columns_as_create(self):
         Lead = self.env["crm.lead"]
         vals_list = self.vals_list()
-        self.assertTrue(Lead._bulk_varying_fields(vals_list), "these rows must take the fast path")
+        varying = Lead._bulk_varying_fields(vals_list)
+        self.assertTrue(varying, "these rows must take the fast path")
+        self.assertEqual(varying, FAST_FIELDS, "every field of the fast path varies here, and is compared")
         stats = {}
         fast = Lead._bulk_import_create([dict(vals) for vals in vals_list], stats=stats)
         # Two rows of each kind (same fields given, same email and phone
@@ -109,7 +126,25 @@ class TestLeadBulkCreate(TransactionCase):
         self.assertEqual(Lead.search_count([("email_normalized", "=", "contact.7@example3.com")]), 2)
         self.assertEqual(fast[5].email_domain_criterion, "contact.5@gmail.com")
         self.assertEqual(fast[6].email_normalized, "c6@example.org")
+        self.assertEqual(fast[60].website, "http://site60.example")
+        self.assertEqual(fast[61].website, "https://www.site61.example/")
         return fast
+
+    def test_any_other_field_of_the_registration_form_goes_through_create(self):
+        """The registration form may offer any stored text or number field of
+        a lead: a field the fast path does not list sends the rows through
+        create(), whatever create() does with its values."""
+        Lead = self.env["crm.lead"]
+        offered = self.env["ir.model.fields"].search(self.env["crm.bulk.import.lead.field"]._fields["field_id"].domain)
+        others = [field.name for field in offered if field.name not in FAST_FIELDS]
+        self.assertIn("email_cc", others)
+        self.assertIn("mobile", others)
+        for name in others:
+            with self.subTest(field=name):
+                vals_list = self.vals_list(60)
+                for index, vals in enumerate(vals_list):
+                    vals[name] = index + 1 if Lead._fields[name].type in ("float", "monetary") else f"value {index}"
+                self.assertIsNone(Lead._bulk_varying_fields(vals_list))
 
     def test_automation_rules_still_run(self):
         """An automation rule on leads would not see an INSERT: every lead
