@@ -45,5 +45,6 @@
     },
     "development_status": "Alpha",
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "application": False,
 }

@@ -27,3 +27,4 @@ from . import test_fix_in_place
 from . import test_saved_mapping
 from . import test_custom_field_limits
 from . import test_hostile
+from . import test_uninstall

@@ -1,0 +1,147 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Install, use, uninstall, reinstall, on a database of its own with the
+demo data, as an admin would: Odoo's own processes, its own logs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+
+import odoo
+from odoo.tests import BaseCase
+from odoo.tools import config
+
+from ..hooks import OWN_INDEXES
+
+ODOO_BIN = Path(odoo.__file__).resolve().parents[1] / "odoo-bin"
+DEMO_FILES = Path(__file__).resolve().parents[1] / "demo" / "files"
+
+# Imports of each type from the demo files, and a member paid by another with
+# a prorated invoice: records that use the module's demo data (plans,
+# customers, users) and outlive it.
+USE = """
+import base64
+from pathlib import Path
+files = Path({files!r})
+admin = env.ref("base.user_admin")
+Job = env["crm.bulk.import.job"].with_user(admin)
+for import_type, name, options in (
+    ("assignment", "customer_assignment.csv", {{}}),
+    ("lead", "lead_registration.xlsx", {{}}),
+    ("promote", "promote_members.csv", {{"send_onboarding_email": True}}),
+    ("member", "membres.csv", {{"prorate_at_start": True}}),
+    ("prospect", "interessenten.csv", {{}}),
+):
+    job = Job.create({{
+        "import_type": import_type,
+        "file": base64.b64encode((files / name).read_bytes()),
+        "file_name": name,
+        **options,
+    }})
+    job.action_import()
+    assert job.state == "done", (import_type, job.state, job.line_ids.mapped("message"))
+env["crm.bulk.import.job"].search([("import_type", "=", "lead")]).sudo().action_approve()
+env.cr.commit()
+print("USED")
+"""
+
+UNINSTALL = """
+module = env["ir.module.module"].search([("name", "=", "crm_bulk_import")])
+module.button_immediate_uninstall()
+env.cr.commit()
+print("UNINSTALLED")
+"""
+
+
+class TestUninstall(BaseCase):
+    def setUp(self):
+        super().setUp()
+        self.db = f"crm_bulk_import_uninstall_{os.getpid()}"
+        self.dropdb()
+        self.addCleanup(self.dropdb)
+
+    def connect(self, dbname):
+        connection = psycopg2.connect(
+            dbname=dbname,
+            host=config["db_host"] or None,
+            port=config["db_port"] or None,
+            user=config["db_user"] or None,
+            password=config["db_password"] or None,
+        )
+        connection.autocommit = True
+        return connection
+
+    def dropdb(self):
+        connection = self.connect("postgres")
+        try:
+            with connection.cursor() as cr:
+                cr.execute(f'DROP DATABASE IF EXISTS "{self.db}"')
+        finally:
+            connection.close()
+
+    def odoo(self, *args, stdin=None):
+        """Run odoo-bin on the test's database; its output, checked for errors."""
+        command = [sys.executable, str(ODOO_BIN), *args[:1], "-c", config.rcfile, "-d", self.db]
+        command += [*args[1:], "--log-level=warn", "--no-http"]
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=1200, check=False)
+        output = done.stdout + done.stderr
+        self.assertEqual(done.returncode, 0, output[-5000:])
+        errors = [line for line in output.splitlines() if " ERROR " in line or "Traceback" in line]
+        self.assertEqual(errors, [], output[-5000:])
+        return output
+
+    def query(self, sql, params=()):
+        connection = self.connect(self.db)
+        try:
+            with connection.cursor() as cr:
+                cr.execute(sql, params)
+                return cr.fetchall()
+        finally:
+            connection.close()
+
+    def test_install_use_uninstall_reinstall(self):
+        self.odoo("server", "-i", "crm_bulk_import", "--stop-after-init")
+        self.assertIn("USED", self.odoo("shell", stdin=USE.format(files=str(DEMO_FILES))))
+        # The columns the module adds to other modules' tables.
+        added = self.query(
+            """SELECT replace(f.model, '.', '_'), f.name FROM ir_model_fields f
+                 JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id
+                WHERE d.module = 'crm_bulk_import' AND f.store AND f.ttype NOT IN ('one2many', 'many2many')
+                  AND f.model NOT LIKE 'crm.bulk.import%%'
+                  AND NOT EXISTS (SELECT 1 FROM ir_model_data other
+                                   WHERE other.model = 'ir.model.fields' AND other.res_id = f.id
+                                     AND other.module != 'crm_bulk_import')"""
+        )
+        self.assertIn(("sale_subscription", "member_id"), added)
+        self.assertIn(("crm_lead", "registration_state"), added)
+        self.assertNotIn(("sale_subscription_line", "sale_subscription_id"), added, "subscription_oca's own")
+        indexes = self.query("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(OWN_INDEXES)])
+        self.assertEqual(len(indexes), len(OWN_INDEXES))
+        subscriptions = self.query("SELECT count(*) FROM sale_subscription")[0][0]
+        self.assertGreater(subscriptions, 0)
+
+        self.assertIn("UNINSTALLED", self.odoo("shell", stdin=UNINSTALL))
+        state = self.query("SELECT state FROM ir_module_module WHERE name = 'crm_bulk_import'")
+        self.assertEqual(state, [("uninstalled",)])
+        self.assertEqual(
+            self.query("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(OWN_INDEXES)]), []
+        )
+        left = self.query(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE (table_name, column_name) IN %s",
+            [tuple(added)],
+        )
+        self.assertEqual(left, [], "columns of the module left behind")
+        self.assertEqual(self.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'crm_bulk_import%%'"), [])
+        # What users did with the module stays whole: the subscriptions, and
+        # the demo plans they use.
+        self.assertEqual(self.query("SELECT count(*) FROM sale_subscription")[0][0], subscriptions)
+        self.assertEqual(self.query("SELECT count(*) FROM sale_subscription_line WHERE product_id IS NULL"), [(0,)])
+        self.assertEqual(self.query("SELECT count(*) FROM sale_subscription WHERE template_id IS NULL"), [(0,)])
+
+        self.odoo("server", "-i", "crm_bulk_import", "--stop-after-init")
+        state = self.query("SELECT state FROM ir_module_module WHERE name = 'crm_bulk_import'")
+        self.assertEqual(state, [("installed",)])
+        indexes = self.query("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(OWN_INDEXES)])
+        self.assertEqual(len(indexes), len(OWN_INDEXES), "the module's indexes, back")
