@@ -71,8 +71,10 @@ fuzz: setup test-db
 # The tests are collected through the .build/addons link so that pytest-odoo
 # imports them as odoo.addons.crm_bulk_import.tests, whatever this folder's name.
 ADDON_DIR := $(CURDIR)/$(BUILD)/addons/$(MODULE)
+# queue_job's runner stays off in the test server: the tests run the queue jobs
+# themselves (one test starts a production server with its runner).
 pytest:
-	@$(PY) -m pytest -c $(ADDON_DIR)/tests/pytest.ini --rootdir=$(ADDON_DIR) \
+	@ODOO_QUEUE_JOB_CHANNELS=root:0 $(PY) -m pytest -c $(ADDON_DIR)/tests/pytest.ini --rootdir=$(ADDON_DIR) \
 		--odoo-config=$(CURDIR)/$(CONF) --odoo-database=$(DB) --odoo-http \
 		-p no:cacheprovider $(ADDON_DIR)/tests $(PYTEST_ARGS)
 

@@ -114,14 +114,36 @@ def upload_done():
         clear_refs.write("5")  # resets VmHWM to the current RSS (Linux >= 4.0)
 
 
-def run_background(env, job):
-    """What the cron does while rows remain, committing each chunk (each
-    call works for two minutes at most, then the cron runs again)."""
-    while job.state in ("queued", "running"):
-        env["crm.bulk.import.job"]._cron_run_jobs()
+def run_queue_jobs(env):
+    """Run the module's pending queue jobs one after the other, as one
+    queue_job worker would (each committed); the number run."""
+    from odoo.addons.queue_job.job import Job  # noqa: PLC0415 - loaded with the module
+
+    performed = 0
+    while True:
+        pending = env["queue.job"].search(
+            [("channel", "=", "root.crm_bulk_import"), ("state", "=", "pending")], order="id", limit=1
+        )
+        if not pending:
+            return performed
+        job = Job.load(env, pending.uuid)
+        job.set_started()
+        job.store()
         env.cr.commit()
-        vacuum(env)
-        job.invalidate_recordset()
+        job.perform()
+        job.set_done()
+        job.store()
+        env.cr.commit()
+        performed += 1
+        if performed % 20 == 0:
+            vacuum(env)
+
+
+def run_background(env, job):
+    """What one queue_job worker does while rows remain: a chunk per queue
+    job, each committed."""
+    run_queue_jobs(env)
+    job.invalidate_recordset()
 
 
 # Tables an import updates row by row, vacuumed as autovacuum would.
@@ -310,11 +332,8 @@ def member_revert(env, _content, _args):
     UPLOAD_PEAK[0] = 0.0
     job.action_revert()
     env.cr.commit()
-    while job.revert_mode:
-        env["crm.bulk.import.job"]._cron_run_jobs()
-        env.cr.commit()
-        vacuum(env)
-        job.invalidate_recordset()
+    run_queue_jobs(env)
+    job.invalidate_recordset()
     return job.count_total, {"job": job.id, "subscriptions": subscriptions}
 
 

@@ -3,7 +3,6 @@ import io
 import json
 import logging
 import threading
-import time
 
 import psycopg2.errors
 from psycopg2.extras import execute_values
@@ -71,9 +70,12 @@ DEFAULT_CHUNK_SIZE = 200
 SQL_BATCH = 5000
 # Rows a dry run checks at once (one query per check and chunk).
 DRY_RUN_CHUNK = 10000
-# How long one cron call works before it hands over (the cron re-runs itself
-# while rows remain, see ir.cron._notify_progress).
-CRON_TIME_BUDGET = 120
+# The queue_job channel of the background runs: its capacity (Odoo's
+# configuration, [queue_job] channels) is how many chunks run at once.
+CHANNEL = "root.crm_bulk_import"
+# Queue jobs that work through one job's pending rows side by side (types
+# whose rows depend on each other run one: see crm.bulk.import.type).
+DEFAULT_PARALLEL_CHUNKS = 2
 
 
 MIMETYPES = {
@@ -241,6 +243,14 @@ class CrmBulkImportJob(models.Model):
     line_ids = fields.One2many("crm.bulk.import.job.line", "job_id", readonly=True, copy=False)
     count_total = fields.Integer("Rows", readonly=True, copy=False)
     count_done = fields.Integer("Rows processed", readonly=True, copy=False)
+    queue_job_ids = fields.Many2many(
+        "queue.job",
+        string="Queue jobs",
+        readonly=True,
+        copy=False,
+        groups="queue_job.group_queue_job_manager",
+        help="The queue jobs that ran this import in the background, chunk by chunk (queue_job's Jobs menu).",
+    )
     count_created = fields.Integer("Created", readonly=True, copy=False)
     count_updated = fields.Integer("Updated", readonly=True, copy=False)
     count_skipped = fields.Integer("Skipped", readonly=True, copy=False)
@@ -563,14 +573,16 @@ class CrmBulkImportJob(models.Model):
         return count > min(threshold, self._applier()._background_threshold or threshold)
 
     def _run_or_queue(self, count):
-        """Run the ``count`` pending rows now, or queue them for the
-        background cron when they are many.
+        """Run the ``count`` pending rows now, or queue them on the job queue
+        when they are many.
 
         :return: whether they were queued"""
         self.ensure_one()
         if self._in_background(count):
             self._write_engine({"state": "queued"})
-            self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
+            lanes = 1 if self._applier()._sequential_chunks else self._parallel_chunks()
+            for _lane in range(min(lanes, -(-count // self._chunk_size()))):
+                self._enqueue("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name))
             return True
         self._write_engine({"state": "running"})
         self._run_pending()
@@ -940,28 +952,17 @@ class CrmBulkImportJob(models.Model):
                     )
                     self._write_results({line.id: Result("error", message)})
 
-    def _run_pending(self, auto_commit=False, deadline=None):
-        """Run the pending lines chunk by chunk. Chunks are claimed with row
-        locks (SKIP LOCKED), so several workers can share one job."""
+    def _run_pending(self):
+        """Run the pending lines chunk by chunk, in this transaction (a run in
+        the request; the background runs one chunk per queue job)."""
         self.ensure_one()
-        chunk_size = int(
-            self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size", DEFAULT_CHUNK_SIZE)
-        )
-        while deadline is None or time.monotonic() < deadline:
-            self.env.flush_all()
-            self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s", [self.id])
-            if self.env.cr.fetchone()[0] not in ("queued", "running"):
-                break  # cancelled meanwhile
+        chunk_size = self._chunk_size()
+        while True:
             lines = self._pending_lines(limit=chunk_size, lock=True)
             if not lines:
                 break
             self._run_chunk(lines)
             self._update_counts()
-            if auto_commit:
-                self.env.cr.commit()
-                # The chunk's records are committed: drop them from the cache,
-                # so that memory stays flat however long the run.
-                self.env.invalidate_all()
 
     def _run_all_or_nothing(self):
         """All-or-nothing: every row in one savepoint; one error and the
@@ -1028,7 +1029,9 @@ class CrmBulkImportJob(models.Model):
             ["status", "message", "res_model", "res_id", "undo", "undo_signature"]
         )
 
-    def _update_counts(self):
+    def _update_counts(self, running=False):
+        """The counts from the lines; with ``running``, a queued job shows as
+        running."""
         self.env.flush_all()
         for job in self:
             self.env.cr.execute(
@@ -1045,6 +1048,12 @@ class CrmBulkImportJob(models.Model):
                     "count_done": sum(counts.values()) - counts.get("pending", 0),
                 }
             )
+        if running:
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE crm_bulk_import_job SET state = 'running' WHERE id = ANY(%s) AND state = 'queued'", [self.ids]
+            )
+            self.invalidate_recordset(["state"])
 
     def _finalize(self, background=False):
         """Close a job whose rows are all processed: state, chatter, email to the
@@ -1118,39 +1127,84 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         return f"{self.get_base_url()}/mail/view?model={self._name}&res_id={self.id}"
 
-    @api.model
-    def _cron_run_jobs(self):
-        """Background runner: works through queued and running jobs chunk by
-        chunk, committing each chunk, for at most CRON_TIME_BUDGET seconds,
-        then through the queued reverts; the cron then runs again while rows
-        remain (Odoo's cron progress API)."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        self.env.flush_all()
-        deadline = time.monotonic() + CRON_TIME_BUDGET
-        done = 0
-        for job in self.search([("state", "in", ("queued", "running"))], order="id"):
-            if job.state == "queued":
-                job._write_engine({"state": "running"})
-                if auto_commit:
-                    self.env.cr.commit()
-            before = job.count_done
-            job._run_pending(auto_commit=auto_commit, deadline=deadline)
-            done += job.count_done - before
-            job._finalize(background=True)
-            if auto_commit:
-                self.env.cr.commit()
-            if time.monotonic() >= deadline:
-                break
-        self.env.cr.execute(
-            """SELECT count(*) FROM crm_bulk_import_job_line line
-                 JOIN crm_bulk_import_job job ON job.id = line.job_id
-                WHERE line.status = 'pending' AND job.state IN ('queued', 'running')"""
+    # ------------------------------------------------------------
+    # BUSINESS: the job queue
+    # ------------------------------------------------------------
+
+    def _chunk_size(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size", DEFAULT_CHUNK_SIZE))
+
+    def _parallel_chunks(self):
+        return max(
+            1,
+            int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("crm_bulk_import.parallel_chunks", DEFAULT_PARALLEL_CHUNKS)
+            ),
         )
-        remaining = self.env.cr.fetchone()[0]
-        if time.monotonic() < deadline:
-            reverted, remaining_reverts = self._run_background_reverts(deadline, auto_commit)
-            done, remaining = done + reverted, remaining + remaining_reverts
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _enqueue(self, method, description):
+        """A queue job of the module's channel that runs ``method`` on this
+        job, linked to it (the form lists its queue jobs)."""
+        self.ensure_one()
+        # Run as the uploader, with the rights the import had in the request.
+        delayed = getattr(self.with_user(self.user_id).with_delay(channel=CHANNEL, description=description), method)()
+        queue_job = self.env["queue.job"].sudo().search([("uuid", "=", delayed.uuid)])
+        self.sudo().queue_job_ids = [fields.Command.link(queue_job.id)]
+        return queue_job
+
+    def _queue_run_chunk(self):
+        """A queue job: apply the next chunk of pending rows, then queue the
+        next chunk. Its rows are claimed with row locks that other queue jobs
+        of the same import skip, so several run side by side; a row's effects
+        and its result are committed together, so a worker killed mid-chunk
+        leaves its rows pending, for queue_job to run the job again, and no
+        row is ever applied twice."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s", [self.id])
+        if self.env.cr.fetchone()[0] not in ("queued", "running"):
+            return "stopped"  # cancelled meanwhile
+        lines = self._pending_lines(limit=self._chunk_size(), lock=True)
+        if lines:
+            self._run_chunk(lines)
+            self.env.flush_all()
+            self.env.cr.execute(
+                """SELECT 1 FROM crm_bulk_import_job_line
+                    WHERE job_id = %s AND status = 'pending' AND id != ALL(%s) LIMIT 1""",
+                [self.id, [line.id for line in lines]],
+            )
+            if self.env.cr.fetchone():
+                self._enqueue("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name))
+        self._commit_then_tally()
+        self._update_counts(running=True)
+        self._finalize(background=True)
+        return f"{len(lines)} rows"
+
+    def _queue_run_revert(self):
+        """A queue job: revert (or dry-run the revert of) one chunk of rows,
+        from the last to the first, then queue the next chunk."""
+        self.ensure_one()
+        if not self.revert_mode:
+            return "stopped"
+        handled = self._run_revert(chunks=1)
+        if self.revert_mode:
+            self._enqueue("_queue_run_revert", self.env._("%(job)s: revert rows", job=self.name))
+        return f"{handled} rows"
+
+    def _commit_then_tally(self):
+        """Commit the chunk (its records and its rows' results), then go on in
+        a READ COMMITTED transaction: the queue jobs of one import all update
+        the import's counts, and under Odoo's REPEATABLE READ the second would
+        fail on the first's update instead of waiting for it. Not in tests,
+        which must not commit."""
+        if getattr(threading.current_thread(), "testing", False):
+            return
+        self.env.flush_all()
+        self.env.cr.commit()
+        self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        self.env.invalidate_all()
 
     # ------------------------------------------------------------
     # HELPERS

@@ -11,7 +11,6 @@ keeps the row whole and says why. A value changed by someone since the
 import is left as it is, and listed."""
 
 import logging
-import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -186,7 +185,7 @@ class CrmBulkImportJob(models.Model):
                     if not dry_run
                     else self.env._("%(count)s rows queued for a background revert dry run.", count=count)
                 )
-                self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")._trigger()
+                job._enqueue("_queue_run_revert", self.env._("%(job)s: revert rows", job=job.name))
             else:
                 job._write_engine({"revert_mode": mode})
                 job._run_revert(chunk_size=count)
@@ -210,10 +209,11 @@ class CrmBulkImportJob(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
-    def _run_revert(self, chunk_size=REVERT_CHUNK, auto_commit=False, deadline=None, chunks=None):
+    def _run_revert(self, chunk_size=REVERT_CHUNK, chunks=None):
         """Revert the job's lines from the last row to the first, a chunk at a
         time; each chunk's changes and outcomes are written together (and
-        committed in the background), so a restart goes on where it stopped.
+        committed by each queue job in the background), so a restart goes on
+        where it stopped.
         A dry run rolls each chunk back and keeps only the outcomes.
 
         :param chunks: at most this many chunks (a worker that stops there)
@@ -225,7 +225,7 @@ class CrmBulkImportJob(models.Model):
         # delete does not count as a use in the next ones (a team whose members
         # came further down the file).
         gone = self._revert_dry_run_gone() if dry_run else set()
-        while (deadline is None or time.monotonic() < deadline) and chunks != 0:
+        while chunks != 0:
             chunks = chunks - 1 if chunks else chunks
             self.env.flush_all()
             self.env.cr.execute(
@@ -249,9 +249,6 @@ class CrmBulkImportJob(models.Model):
                     self.env.invalidate_all()
             self._write_revert_outcomes(outcomes, dry_run)
             handled += len(outcomes)
-            if auto_commit:
-                self.env.cr.commit()
-                self.env.invalidate_all()
         return handled
 
     def _finish_revert(self):
@@ -281,23 +278,6 @@ class CrmBulkImportJob(models.Model):
             )
 
     @api.model
-    def _run_background_reverts(self, deadline, auto_commit):
-        """For the background cron: the reverts and revert dry runs queued.
-
-        :return: (lines handled, lines remaining)"""
-        done = 0
-        for job in self.search([("revert_mode", "!=", False)], order="id"):
-            done += job._run_revert(auto_commit=auto_commit, deadline=deadline)
-            if time.monotonic() >= deadline:
-                break
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"""SELECT count(*) FROM crm_bulk_import_job_line
-                 WHERE job_id IN (SELECT id FROM crm_bulk_import_job WHERE revert_mode IS NOT NULL)
-                   AND {TO_REVERT}"""  # noqa: S608
-        )
-        return done, self.env.cr.fetchone()[0]
-
     def _revert_trusted(self, lines):
         """Split the lines (id, row number, undo, signature) into those whose
         undo log a revert may replay, as (id, row number, undo), and the

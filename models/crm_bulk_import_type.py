@@ -106,6 +106,10 @@ class CrmBulkImportType(models.AbstractModel):
     # Rows above which the type runs in the background even when the system
     # parameter allows more (types whose rows are heavy); None: the parameter.
     _background_threshold = None
+    # Whether the rows of a background run must be applied one chunk after
+    # the other (a row may name a row further down, or the first row of a
+    # team makes its admin): then one queue job at a time works on the import.
+    _sequential_chunks = False
     # True when the type's checks need no writes: a dry run then checks the
     # file while staging it, without applying anything in a savepoint; the
     # type's _apply_rows honours the crm_bulk_import_dry_run context key.

@@ -24,6 +24,8 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     # A member row creates a contact, a subscription and more: keep requests
     # short, run bigger files in the background.
     _background_threshold = 250
+    # Paid By names rows further down, by name: one chunk after the other.
+    _sequential_chunks = True
     _revert_creates = ("res.partner", "res.users", "sale.subscription", "account.move")
     # An existing contact made the member (found by email): what the row
     # completes on it (_members, custom fields).

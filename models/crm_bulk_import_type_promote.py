@@ -31,6 +31,8 @@ class CrmBulkImportTypePromote(models.AbstractModel):
     # A member row creates a contact, a subscription and more: keep requests
     # short, run bigger files in the background.
     _background_threshold = 250
+    # A new team's admin is its first row: one chunk after the other.
+    _sequential_chunks = True
     _revert_creates = ("res.partner", "sale.subscription", "account.move")
     _revert_writes = {
         # A contact promoted in place (_member_values and what follows it)

@@ -28,3 +28,4 @@ from . import test_saved_mapping
 from . import test_custom_field_limits
 from . import test_hostile
 from . import test_uninstall
+from . import test_production_server

@@ -1,16 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""An Odoo cron worker that dies, for tests/test_concurrency.py.
+"""An Odoo worker running the import's queue jobs that dies, for
+tests/test_concurrency.py.
 
     python crash_worker.py CONFIG DB MODE N
 
-Runs the bulk import cron as Odoo's cron thread would, and kills its own
-process with SIGKILL (no cleanup, no rollback: PostgreSQL aborts the open
-transaction when the connection drops), at one of two points:
+Runs the module's pending queue jobs one after the other as queue_job's
+runner has a worker run them (the job marked started and committed, then
+performed, then marked done and committed), and kills its own process with
+SIGKILL (no cleanup, no rollback: PostgreSQL aborts the open transaction when
+the connection drops), at one of two points:
 
 - ``inside``: in the N-th chunk, after its rows were applied and before
   its commit;
-- ``between``: right after the N-th commit on the database (the job
-  marked running counts as the first).
+- ``between``: right after the N-th chunk's commit, before its queue job is
+  marked done.
 """
 
 import os
@@ -29,8 +32,6 @@ def main(config_file, db_name, mode, number):
 
     config.parse_config(["-c", config_file, "-d", db_name, "--log-level=warn", "--max-cron-threads=0"])
     registry = odoo.modules.registry.Registry(db_name)
-    from odoo.sql_db import Cursor  # noqa: PLC0415
-
     calls = {"apply": 0, "commit": 0}
     if mode == "inside":
         apply_rows = registry["crm.bulk.import.type.assignment"]._apply_rows
@@ -45,20 +46,33 @@ def main(config_file, db_name, mode, number):
 
         registry["crm.bulk.import.type.assignment"]._apply_rows = dying_apply_rows
     else:
-        commit = Cursor.commit
+        commit_then_tally = registry["crm.bulk.import.job"]._commit_then_tally
 
-        def dying_commit(self):
-            result = commit(self)
-            if self.dbname == db_name:  # not the bus's notifications, on database "postgres"
-                calls["commit"] += 1
-                if calls["commit"] == number:
-                    die()
+        def dying_commit_then_tally(self):
+            result = commit_then_tally(self)
+            calls["commit"] += 1
+            if calls["commit"] == number:
+                die()
             return result
 
-        Cursor.commit = dying_commit
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env["crm.bulk.import.job"]._cron_run_jobs()
+        registry["crm.bulk.import.job"]._commit_then_tally = dying_commit_then_tally
+    from odoo.addons.queue_job.job import Job  # noqa: PLC0415
+
+    while True:
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            pending = env["queue.job"].search(
+                [("channel", "=", "root.crm_bulk_import"), ("state", "=", "pending")], order="id", limit=1
+            )
+            if not pending:
+                break
+            job = Job.load(env, pending.uuid)
+            job.set_started()
+            job.store()
+            cr.commit()
+            job.perform()
+            job.set_done()
+            job.store()
     print("finished without dying")
 
 

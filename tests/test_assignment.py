@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user
 
-from .common import BulkImportCase, csv_bytes, read_csv
+from .common import BulkImportCase, csv_bytes, read_csv, run_queue_jobs
 
 
 class TestAssignment(BulkImportCase):
@@ -201,7 +201,7 @@ class TestAssignment(BulkImportCase):
         )
         queued.action_import()
         self.assertEqual(queued.state, "queued")
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        run_queue_jobs(self.env)
         self.env.cr.precommit.run()
         notification = self.env["bus.bus"].search([("message", "ilike", queued.name), *notified], limit=1)
         self.assertTrue(notification, "the uploader gets a backend notification")

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_job import SimulatedCrash
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_type_assignment import CrmBulkImportTypeAssignment
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, csv_bytes, run_queue_jobs
 
 ROWS = 5000
 
@@ -22,14 +22,17 @@ class TestBackground(BulkImportCase):
         cls.env["ir.config_parameter"].set_param("crm_bulk_import.chunk_size", 500)
 
     def test_big_file_runs_in_chunks_and_resumes_after_a_crash(self):
-        cron = self.env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run")
-        triggers_before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         job = self.make_job(self.content)
         job.action_import()
-        # Too big to run at once: queued, and the cron triggered (not polled).
+        # Too big to run at once: queued on the job queue, two queue jobs
+        # working side by side through its chunks, linked to the import.
         self.assertEqual(job.state, "queued")
         self.assertEqual(job.count_total, ROWS)
-        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers_before + 1)
+        queue_jobs = job.sudo().queue_job_ids
+        self.assertEqual(len(queue_jobs), 2)
+        self.assertEqual(set(queue_jobs.mapped("channel")), {"root.crm_bulk_import"})
+        self.assertEqual(set(queue_jobs.mapped("state")), {"pending"})
+        self.assertEqual(queue_jobs.user_id, self.importer, "run with the uploader's rights")
 
         # The worker dies inside the second chunk: the first chunk is applied
         # with its lines, the second one is rolled back whole.
@@ -47,7 +50,7 @@ class TestBackground(BulkImportCase):
         crashed = False
         with patch.object(CrmBulkImportTypeAssignment, "_apply_rows", crash_on_second_chunk):
             try:
-                self.env["crm.bulk.import.job"]._cron_run_jobs()
+                run_queue_jobs(self.env)
             except SimulatedCrash:
                 crashed = True
         self.assertTrue(crashed)
@@ -57,8 +60,12 @@ class TestBackground(BulkImportCase):
         self.assertEqual(job.progress, 10.0)
         self.assertEqual(len(self.many.filtered("user_id")), 500)
 
-        # The cron runs again: every row applied once, none twice.
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        # queue_job's runner queues the job of the dead worker again; every
+        # row is applied once, none twice.
+        crashed_job = job.sudo().queue_job_ids.filtered(lambda queue_job: queue_job.state == "started")
+        self.assertEqual(len(crashed_job), 1)
+        crashed_job.state = "pending"
+        run_queue_jobs(self.env)
         self.env.invalidate_all()
         self.assertEqual(job.state, "done")
         self.assertEqual((job.count_updated, job.count_error), (ROWS, 0))
@@ -71,6 +78,9 @@ class TestBackground(BulkImportCase):
         # Lines were processed in several chunks (500 rows each).
         self.assertEqual(job.line_ids.mapped("status"), ["updated"] * ROWS)
         self.assertTrue(self.env["mail.mail"].search([("model", "=", job._name), ("res_id", "=", job.id)]))
+        # One queue job per chunk, each a few seconds at most.
+        self.assertGreaterEqual(len(job.sudo().queue_job_ids), ROWS // 500)
+        self.assertEqual(set(job.sudo().queue_job_ids.mapped("state")), {"done"})
 
     def test_cancel_a_queued_job(self):
         job = self.make_job(self.content)
@@ -78,5 +88,5 @@ class TestBackground(BulkImportCase):
         job.action_cancel()
         self.assertEqual(job.state, "cancelled")
         self.assertEqual(job.count_skipped, ROWS)
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        run_queue_jobs(self.env)
         self.assertFalse(self.many.filtered("user_id"))

@@ -18,7 +18,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase
 from odoo.tools import config
 
-from .common import csv_bytes
+from .common import csv_bytes, run_queue_jobs
 
 MARK = "race.example"
 CRASH_ROWS = 600
@@ -40,7 +40,9 @@ class CommittedCase(TransactionCase):
     def remove_committed(self):
         with self.committed() as committed_env:
             env = committed_env(context=dict(committed_env.context, active_test=False))
-            env["crm.bulk.import.job"].search([("file_name", "like", MARK)]).unlink()
+            jobs = env["crm.bulk.import.job"].search([("file_name", "like", MARK)])
+            jobs.sudo().queue_job_ids.unlink()
+            jobs.unlink()
             env["crm.lead"].search([("email_from", "ilike", MARK)]).unlink()
             partners = env["res.partner"].search(["|", ("email", "ilike", MARK), ("name", "ilike", MARK)])
             env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
@@ -265,27 +267,32 @@ class TestCrashRecovery(CommittedCase):
                 statuses[line.status] = statuses.get(line.status, 0) + 1
             return job.state, job.count_done, statuses, len(activities), len(set(activities.mapped("res_id")))
 
-    def assert_killed_then_resumed(self, mode, number, done_when_killed):
+    def assert_killed_then_resumed(self, mode, number, done_when_killed, counted_when_killed):
         outcome = self.run_worker(mode, number)
         self.assertEqual(outcome.returncode, -9, f"the worker was to die by SIGKILL:\n{outcome.stderr[-3000:]}")
         self.assertNotIn("finished without dying", outcome.stdout)
         state, count_done, statuses, activities, customers = self.state()
         self.assertEqual(state, "running")
-        self.assertEqual(count_done, done_when_killed, outcome.stderr[-5000:])
+        self.assertEqual(count_done, counted_when_killed, outcome.stderr[-5000:])
         self.assertEqual(statuses, {"updated": done_when_killed, "pending": CRASH_ROWS - done_when_killed})
         self.assertEqual((activities, customers), (done_when_killed, done_when_killed), "what died was rolled back")
 
-        # The cron runs again (a healthy worker): every row once, none twice.
+        # queue_job's runner finds the queue job whose worker died and queues
+        # it again; a healthy worker runs what is left: every row once.
         with self.committed() as env:
-            env["crm.bulk.import.job"]._cron_run_jobs()
+            dead = env["queue.job"].search([("channel", "=", "root.crm_bulk_import"), ("state", "=", "started")])
+            self.assertEqual(len(dead), 1)
+            dead.state = "pending"
+            run_queue_jobs(env)
         state, count_done, statuses, activities, customers = self.state()
         self.assertEqual((state, count_done, statuses), ("done", CRASH_ROWS, {"updated": CRASH_ROWS}))
         self.assertEqual((activities, customers), (CRASH_ROWS, CRASH_ROWS), "one activity per customer")
 
     def test_killed_inside_a_chunk(self):
         # Dies in the third chunk, its rows applied but not committed.
-        self.assert_killed_then_resumed("inside", 3, 2 * CHUNK)
+        self.assert_killed_then_resumed("inside", 3, 2 * CHUNK, 2 * CHUNK)
 
     def test_killed_between_chunks(self):
-        # Commits: the job marked running, chunk 1, chunk 2; dies right after.
-        self.assert_killed_then_resumed("between", 3, 2 * CHUNK)
+        # Dies right after the second chunk's commit: its rows are applied,
+        # the counts not updated yet, its queue job not marked done.
+        self.assert_killed_then_resumed("between", 2, 2 * CHUNK, CHUNK)

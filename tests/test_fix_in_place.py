@@ -5,7 +5,7 @@ those rows again, as part of the same job, with the counts updated."""
 
 from odoo.exceptions import UserError
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, csv_bytes, run_queue_jobs
 from .test_lead import LEAD_HEADER, LeadCase
 
 
@@ -87,7 +87,7 @@ class TestFixInPlace(BulkImportCase):
             self.fix(line, **{"Account manager email": "bob@example.com", "Workflow name": ""})
         job.action_retry_failed()
         self.assertEqual(job.state, "queued")
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        run_queue_jobs(self.env)
         self.assertEqual((job.state, job.count_updated, job.count_error), ("done", 3, 0))
 
     def test_extra_cells_can_be_removed(self):

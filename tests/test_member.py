@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import Form
 
-from .common import BulkImportCase, csv_bytes, load_migration
+from .common import BulkImportCase, csv_bytes, load_migration, run_queue_jobs
 
 # The Cobot template's French headers.
 FR_HEADER = [
@@ -406,7 +406,7 @@ class TestMemberImport(BulkImportCase):
         predicted = dry.line_ids.sorted("row_number").mapped("status")
         real = self.import_members([], content=content)
         self.assertEqual(real.state, "queued", "a big member file runs in the background")
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        run_queue_jobs(self.env)
         self.assertEqual(
             [{"would_create": "created"}.get(status, status) for status in predicted],
             real.line_ids.sorted("row_number").mapped("status"),

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import new_test_user
 
-from .common import BulkImportCase, csv_bytes, read_csv
+from .common import BulkImportCase, csv_bytes, read_csv, run_queue_jobs
 
 HEADER = ["Email", "First Name", "Last Name", "Team Name", "Plans", "Room Permissions", "Monthly Bill Date"]
 
@@ -381,7 +381,7 @@ class TestPromote(BulkImportCase):
         real = self.make_job(content, user=self.manager, import_type="promote")
         real.action_import()
         self.assertEqual(real.state, "queued", "a big member file runs in the background")
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        run_queue_jobs(self.env)
         self.assertEqual(
             [{"would_create": "created"}.get(status, status) for status in predicted],
             real.line_ids.sorted("row_number").mapped("status"),

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 
-from .common import BulkImportCase, csv_bytes, read_csv
+from .common import BulkImportCase, csv_bytes, read_csv, run_queue_jobs
 from .test_lead import LeadCase
 from .test_prospect import HEADER as PROSPECT_HEADER
 from .test_prospect import ProspectCase
@@ -126,7 +126,7 @@ class TestRevertAssignment(BulkImportCase):
         self.assertFalse(job.can_revert)
         with self.assertRaises(UserError):
             job.action_revert()
-        self.env["crm.bulk.import.job"]._cron_run_jobs()
+        run_queue_jobs(self.env)
         self.assertEqual((job.state, job.revert_mode, job.count_reverted), ("reverted", False, 2))
         self.assertEqual((self.first.user_id, self.second.user_id), (self.alice, self.alice))
 

@@ -2,20 +2,11 @@
 """Install, use, uninstall, reinstall, on a database of its own with the
 demo data, as an admin would: Odoo's own processes, its own logs."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import psycopg2
-
-import odoo
-from odoo.tests import BaseCase
-from odoo.tools import config
-
 from ..hooks import OWN_INDEXES
+from .own_database import OwnDatabaseCase
 
-ODOO_BIN = Path(odoo.__file__).resolve().parents[1] / "odoo-bin"
 DEMO_FILES = Path(__file__).resolve().parents[1] / "demo" / "files"
 
 # Imports of each type from the demo files, and a member paid by another with
@@ -55,51 +46,9 @@ print("UNINSTALLED")
 """
 
 
-class TestUninstall(BaseCase):
-    def setUp(self):
-        super().setUp()
-        self.db = f"crm_bulk_import_uninstall_{os.getpid()}"
-        self.dropdb()
-        self.addCleanup(self.dropdb)
-
-    def connect(self, dbname):
-        connection = psycopg2.connect(
-            dbname=dbname,
-            host=config["db_host"] or None,
-            port=config["db_port"] or None,
-            user=config["db_user"] or None,
-            password=config["db_password"] or None,
-        )
-        connection.autocommit = True
-        return connection
-
-    def dropdb(self):
-        connection = self.connect("postgres")
-        try:
-            with connection.cursor() as cr:
-                cr.execute(f'DROP DATABASE IF EXISTS "{self.db}"')
-        finally:
-            connection.close()
-
-    def odoo(self, *args, stdin=None):
-        """Run odoo-bin on the test's database; its output, checked for errors."""
-        command = [sys.executable, str(ODOO_BIN), *args[:1], "-c", config.rcfile, "-d", self.db]
-        command += [*args[1:], "--log-level=warn", "--no-http"]
-        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=1200, check=False)
-        output = done.stdout + done.stderr
-        self.assertEqual(done.returncode, 0, output[-5000:])
-        errors = [line for line in output.splitlines() if " ERROR " in line or "Traceback" in line]
-        self.assertEqual(errors, [], output[-5000:])
-        return output
-
-    def query(self, sql, params=()):
-        connection = self.connect(self.db)
-        try:
-            with connection.cursor() as cr:
-                cr.execute(sql, params)
-                return cr.fetchall()
-        finally:
-            connection.close()
+class TestUninstall(OwnDatabaseCase):
+    def odoo(self, command, *args, stdin=None):
+        return super().odoo(command, *args, "--log-level=warn", "--no-http", stdin=stdin, errors_allowed=False)
 
     def test_install_use_uninstall_reinstall(self):
         self.odoo("server", "-i", "crm_bulk_import", "--stop-after-init")

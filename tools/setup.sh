@@ -47,15 +47,17 @@ fi
 py="$venv/bin/python"
 python3 tools/odoo_requirements.py "$odoo_src/requirements.txt" "$build/odoo-requirements.txt"
 stamp="$build/requirements.stamp"
-want=$(cat "$build/odoo-requirements.txt" requirements.txt | sha1sum | cut -d' ' -f1)
+# The OCA addons, from PyPI wheels into site-packages/odoo/addons.
+oca_addons=("odoo-addon-subscription-oca==18.0.*" "odoo-addon-queue_job==18.0.*")
+want=$( (cat "$build/odoo-requirements.txt" requirements.txt; echo "${oca_addons[*]}") | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing Python requirements"
     "$py" -m pip install -q --upgrade pip wheel "setuptools<81"
     "$py" -m pip install -q -r "$build/odoo-requirements.txt"
     "$py" -m pip install -q -r requirements.txt
-    # The OCA wheel declares a dependency on an `odoo` distribution, which does not
-    # exist on PyPI: Odoo comes from the source tree, so install it without deps.
-    "$py" -m pip install -q --no-deps "odoo-addon-subscription-oca==18.0.*"
+    # The OCA wheels declare a dependency on an `odoo` distribution, which does not
+    # exist on PyPI: Odoo comes from the source tree, so install them without deps.
+    "$py" -m pip install -q --no-deps "${oca_addons[@]}"
     echo "$want" >"$stamp"
 fi
 site=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
@@ -113,5 +115,10 @@ db_password = False
 data_dir = $build/data
 http_interface = 127.0.0.1
 log_level = info
+; queue_job's runner starts with the server (it runs the background imports)
+server_wide_modules = base,web,queue_job
+
+[queue_job]
+channels = root:2,root.crm_bulk_import:2
 CONF
 say "ready: $build/odoo.conf"

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
+from odoo import SUPERUSER_ID, api
 
 OLD_TRUSTED_DOMAIN = (
     "[('registration_state', '=', 'pending'), ('registered_partner_id.category_id.name', '=', 'Trusted')]"
@@ -11,6 +11,7 @@ def migrate(cr, version):
         return
     _member_of_subscriptions(cr)
     _trusted_rule_by_record(cr)
+    _no_more_cron(cr)
 
 
 def _member_of_subscriptions(cr):
@@ -59,3 +60,17 @@ def _trusted_rule_by_record(cr):
             OLD_TRUSTED_DOMAIN,
         ],
     )
+
+
+def _no_more_cron(cr):
+    """The background imports run on the job queue now: the cron that ran
+    them goes. Imports it left queued or running are queued again."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    cron = env.ref("crm_bulk_import.ir_cron_crm_bulk_import_run", raise_if_not_found=False)
+    if cron:
+        cron.unlink()
+    Job = env["crm.bulk.import.job"]
+    for job in Job.search([("state", "in", ("queued", "running"))]):
+        job._enqueue("_queue_run_chunk", f"{job.name}: import rows")
+    for job in Job.search([("revert_mode", "!=", False)]):
+        job._enqueue("_queue_run_revert", f"{job.name}: revert rows")
