@@ -4,6 +4,7 @@ from odoo import fields, models
 from .crm_bulk_import_job import (
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_ROWS,
+    DEFAULT_PARALLEL_CHUNKS,
     DEFAULT_PORTAL_DAILY_ROWS,
     DEFAULT_PORTAL_MAX_FILE_MB,
     DEFAULT_PORTAL_MAX_ROWS,
@@ -40,4 +41,10 @@ class ResConfigSettings(models.TransientModel):
     )
     crm_bulk_import_revert_days = fields.Integer(
         "Revert Window (days)", config_parameter="crm_bulk_import.revert_days", default=DEFAULT_REVERT_DAYS
+    )
+    crm_bulk_import_parallel_chunks = fields.Integer(
+        "Chunks Side by Side",
+        config_parameter="crm_bulk_import.parallel_chunks",
+        default=DEFAULT_PARALLEL_CHUNKS,
+        help="Queue jobs that work through one big import at the same time.",
     )

@@ -33,25 +33,37 @@ def load_migration(version, name):
 
 def run_queue_jobs(env):
     """Perform the module's pending queue jobs as queue_job's runner would,
-    and those they queue, in this transaction; the number performed."""
+    and those they queue, in this transaction; the number performed. A job
+    allowed to commit runs on a cursor of its own: the registry's test mode
+    makes that cursor this transaction's, as Odoo's HTTP tests do."""
     from odoo.addons.queue_job.job import Job  # noqa: PLC0415 - queue_job is loaded with the module
 
-    performed = 0
-    while True:
-        pending = (
-            env["queue.job"]
-            .sudo()
-            .search([("channel", "=", "root.crm_bulk_import"), ("state", "=", "pending")], order="id", limit=1)
-        )
-        if not pending:
-            return performed
-        job = Job.load(env, pending.uuid)
-        job.set_started()
-        job.store()
-        job.perform()
-        job.set_done()
-        job.store()
-        performed += 1
+    registry = env.registry
+    own_test_mode = registry.test_cr is None
+    if own_test_mode:
+        registry.enter_test_mode(env.cr)
+    try:
+        performed = 0
+        while True:
+            pending = (
+                env["queue.job"]
+                .sudo()
+                .search([("channel", "=", "root.crm_bulk_import"), ("state", "=", "pending")], order="id", limit=1)
+            )
+            if not pending:
+                return performed
+            job = Job.load(env, pending.uuid)
+            job.set_started()
+            job.store()
+            env.flush_all()  # what the test wrote reaches the job's cursor
+            job.perform()
+            job.set_done()
+            job.store()
+            env.invalidate_all()
+            performed += 1
+    finally:
+        if own_test_mode:
+            registry.leave_test_mode()
 
 
 def attachment_content(env, action):

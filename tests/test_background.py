@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from unittest.mock import patch
 
+from odoo.tests import Form
+
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_job import SimulatedCrash
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_type_assignment import CrmBulkImportTypeAssignment
 
@@ -81,6 +83,17 @@ class TestBackground(BulkImportCase):
         # One queue job per chunk, each a few seconds at most.
         self.assertGreaterEqual(len(job.sudo().queue_job_ids), ROWS // 500)
         self.assertEqual(set(job.sudo().queue_job_ids.mapped("state")), {"done"})
+
+    def test_chunks_side_by_side_is_a_setting(self):
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.crm_bulk_import_parallel_chunks, 2)
+        settings.crm_bulk_import_parallel_chunks = 3
+        settings.save().execute()
+        job = self.make_job(self.content)
+        job.action_import()
+        self.assertEqual(len(job.sudo().queue_job_ids), 3, "three queue jobs work through the import side by side")
+        run_queue_jobs(self.env)
+        self.assertEqual((job.state, job.count_updated), ("done", ROWS))
 
     def test_cancel_a_queued_job(self):
         job = self.make_job(self.content)
