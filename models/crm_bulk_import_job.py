@@ -257,6 +257,14 @@ class CrmBulkImportJob(models.Model):
     count_error = fields.Integer("Errors", readonly=True, copy=False)
     progress = fields.Float(compute="_compute_progress")
     failure_message = fields.Text(readonly=True, copy=False)
+    # An all-or-nothing import too big for the request: every row is checked
+    # first, then a file without errors is applied in committed chunks; an
+    # unexpected failure while applying undoes what was applied.
+    all_or_nothing_phase = fields.Selection(
+        [("check", "Checking every row"), ("apply", "Applying"), ("undo", "Undoing after a failure")],
+        readonly=True,
+        copy=False,
+    )
     rows_fixed = fields.Boolean(
         "Rows corrected since the last run",
         readonly=True,
@@ -383,14 +391,7 @@ class CrmBulkImportJob(models.Model):
                 job._write_engine({"is_dry_run": True})
             else:
                 job._stage_lines()
-                lines = job._pending_lines()
-                savepoint = self.env.cr.savepoint()
-                try:
-                    results = job._apply_lines(lines, applier)
-                finally:
-                    savepoint.close(rollback=True)
-                    self.env.invalidate_all()
-                job._write_results(results, dry_run=True)
+                job._dry_run_lines(job._pending_lines(), applier)
                 job._write_engine({"is_dry_run": True})
                 job._update_counts()
         return True  # the job's form, where these buttons are, reloads
@@ -407,7 +408,9 @@ class CrmBulkImportJob(models.Model):
             if job.partner_id:
                 job._check_portal_quota()
             job._write_engine({"date_start": fields.Datetime.now(), "is_dry_run": False})
-            if job.policy == "all_or_nothing":
+            if job.policy == "all_or_nothing" and job._in_background(job.count_total):
+                job._queue_all_or_nothing()
+            elif job.policy == "all_or_nothing":
                 job._run_all_or_nothing()
             elif job._run_or_queue(job.count_total - job.count_done):
                 job.message_post(
@@ -482,7 +485,9 @@ class CrmBulkImportJob(models.Model):
                 )
             job.message_post(body=message)
             job._write_engine({"rows_fixed": False, "date_done": False})
-            if whole_file:
+            if whole_file and job._in_background(count):
+                job._queue_all_or_nothing()
+            elif whole_file:
                 job._run_all_or_nothing()
             else:
                 job._run_or_queue(count)
@@ -563,8 +568,11 @@ class CrmBulkImportJob(models.Model):
         )
 
     def _in_background(self, count):
-        """Whether ``count`` rows are run by the background cron rather than
-        in the request."""
+        """Whether ``count`` rows run on the job queue rather than in the
+        request. A portal upload always runs in the partner's request (its
+        rows are capped), which shows its outcome at once."""
+        if self.partner_id:
+            return False
         threshold = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -580,9 +588,7 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         if self._in_background(count):
             self._write_engine({"state": "queued"})
-            lanes = 1 if self._applier()._sequential_chunks else self._parallel_chunks()
-            for _lane in range(min(lanes, -(-count // self._chunk_size()))):
-                self._enqueue("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name))
+            self._enqueue_lanes("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name), count)
             return True
         self._write_engine({"state": "running"})
         self._run_pending()
@@ -1076,7 +1082,7 @@ class CrmBulkImportJob(models.Model):
                 state = "failed"  # nothing was applied
             else:
                 state = "error" if job.count_error else "done"
-            vals = {"state": state, "date_done": fields.Datetime.now()}
+            vals = {"state": state, "date_done": fields.Datetime.now(), "all_or_nothing_phase": False}
             if not (job.count_created or job.count_updated):
                 vals["file_lock"] = False  # nothing was imported: the same file may come again
             job._write_engine(vals)
@@ -1154,6 +1160,37 @@ class CrmBulkImportJob(models.Model):
         self.sudo().queue_job_ids = [fields.Command.link(queue_job.id)]
         return queue_job
 
+    def _dry_run_lines(self, lines, applier):
+        """Apply ``lines`` in a savepoint rolled back; their outcomes (would
+        create, would update, errors) stay on the lines."""
+        savepoint = self.env.cr.savepoint()
+        try:
+            results = self._apply_lines(lines, applier)
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+        self._write_results(results, dry_run=True)
+
+    def _enqueue_lanes(self, method, description, count):
+        """Queue jobs to work through ``count`` pending rows: side by side,
+        unless the type's rows depend on each other."""
+        lanes = 1 if self._applier()._sequential_chunks else self._parallel_chunks()
+        for _lane in range(min(lanes, -(-count // self._chunk_size()))):
+            self._enqueue(method, description)
+
+    def _enqueue_next(self, lines, method, description):
+        """The queue job of the next chunk, when rows other than ``lines``
+        (claimed by this one) are pending; in this chunk's transaction, so a
+        chunk and its successor are committed together."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT 1 FROM crm_bulk_import_job_line
+                WHERE job_id = %s AND status = 'pending' AND id != ALL(%s) LIMIT 1""",
+            [self.id, [line.id for line in lines]],
+        )
+        if self.env.cr.fetchone():
+            self._enqueue(method, description)
+
     def _queue_run_chunk(self):
         """A queue job: apply the next chunk of pending rows, then queue the
         next chunk. Its rows are claimed with row locks that other queue jobs
@@ -1169,18 +1206,113 @@ class CrmBulkImportJob(models.Model):
         lines = self._pending_lines(limit=self._chunk_size(), lock=True)
         if lines:
             self._run_chunk(lines)
-            self.env.flush_all()
-            self.env.cr.execute(
-                """SELECT 1 FROM crm_bulk_import_job_line
-                    WHERE job_id = %s AND status = 'pending' AND id != ALL(%s) LIMIT 1""",
-                [self.id, [line.id for line in lines]],
-            )
-            if self.env.cr.fetchone():
-                self._enqueue("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name))
+            if self.all_or_nothing_phase == "apply" and self._has_errors(lines):
+                self._all_or_nothing_failed(lines)
+                return "failed"
+            self._enqueue_next(lines, "_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name))
         self._commit_then_tally()
         self._update_counts(running=True)
         self._finalize(background=True)
         return f"{len(lines)} rows"
+
+    def _queue_all_or_nothing(self):
+        """Queue an all-or-nothing import: its rows are checked chunk by chunk
+        first (as a dry run), side by side."""
+        self.ensure_one()
+        self._write_engine({"state": "queued", "all_or_nothing_phase": "check"})
+        self._enqueue_lanes("_queue_check_chunk", self.env._("%(job)s: check rows", job=self.name), self.count_total)
+        self.message_post(
+            body=self.env._(
+                "%(count)s rows queued for a background import, all or nothing: every row is checked first, "
+                "then applied if none has an error.",
+                count=self.count_total,
+            )
+        )
+
+    def _queue_check_chunk(self):
+        """A queue job of an all-or-nothing import: check the next chunk of
+        rows as a dry run does (rolled back), then the next chunk; the last
+        one decides."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute("SELECT state, all_or_nothing_phase FROM crm_bulk_import_job WHERE id = %s", [self.id])
+        state, phase = self.env.cr.fetchone()
+        if state not in ("queued", "running") or phase != "check":
+            return "stopped"
+        lines = self._pending_lines(limit=self._chunk_size(), lock=True)
+        if lines:
+            self._dry_run_lines(lines, self._applier().with_context(crm_bulk_import_dry_run=True))
+            self._enqueue_next(lines, "_queue_check_chunk", self.env._("%(job)s: check rows", job=self.name))
+        self._commit_then_tally()
+        self._update_counts(running=True)
+        self._all_or_nothing_checked()
+        return f"{len(lines)} rows checked"
+
+    def _all_or_nothing_checked(self):
+        """Once every row is checked: a file with errors is imported not at
+        all (the job fails, every error listed); a file without is applied,
+        in committed chunks."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT all_or_nothing_phase FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [self.id])
+        if self.env.cr.fetchone()[0] != "check":
+            return
+        self.env.cr.execute(
+            "SELECT status, count(*) FROM crm_bulk_import_job_line WHERE job_id = %s GROUP BY status", [self.id]
+        )
+        counts = dict(self.env.cr.fetchall())
+        if counts.get("pending"):
+            return
+        if counts.get("error"):
+            self.env.cr.execute(
+                """UPDATE crm_bulk_import_job_line SET status = 'skipped', message = %s
+                    WHERE job_id = %s AND status IN ('would_create', 'would_update')""",
+                [self.env._("Not imported: the file has errors and this import is all-or-nothing."), self.id],
+            )
+            self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message"])
+            self._write_engine({"all_or_nothing_phase": False})
+            self._update_counts()
+            self._finalize(background=True)
+            return
+        self.env.cr.execute(
+            """UPDATE crm_bulk_import_job_line SET status = 'pending', message = NULL
+                WHERE job_id = %s AND status IN ('would_create', 'would_update')""",
+            [self.id],
+        )
+        self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message"])
+        self._write_engine({"all_or_nothing_phase": "apply"})
+        self._update_counts()
+        pending = counts.get("would_create", 0) + counts.get("would_update", 0)
+        self._enqueue_lanes("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name), pending)
+
+    def _all_or_nothing_failed(self, lines):
+        """A row of an all-or-nothing import failed while applying although
+        every row had passed its check (what it names changed meanwhile):
+        nothing more is applied, and what was applied is undone."""
+        self.env.flush_all()
+        self.env.cr.execute("SELECT all_or_nothing_phase FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [self.id])
+        if self.env.cr.fetchone()[0] != "apply":
+            return
+        failed = (
+            self.env["crm.bulk.import.job.line"]
+            .browse([line.id for line in lines])
+            .filtered(lambda line: line.status == "error")
+        )
+        reason = self.env._(
+            "Row %(row)s failed while the file was applied: %(error)s. What was applied is undone.",
+            row=failed[:1].row_number,
+            error=failed[:1].message,
+        )
+        self.env.cr.execute(
+            """UPDATE crm_bulk_import_job_line SET status = 'skipped', message = %s
+                WHERE job_id = %s AND status = 'pending'""",
+            [self.env._("Not imported: the import failed and is all-or-nothing."), self.id],
+        )
+        self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message"])
+        self._write_engine(
+            {"all_or_nothing_phase": "undo", "failure_message": reason, "revert_mode": "revert", "state": "reverting"}
+        )
+        self._update_counts()
+        self._enqueue("_queue_run_revert", self.env._("%(job)s: undo rows", job=self.name))
 
     def _queue_run_revert(self):
         """A queue job: revert (or dry-run the revert of) one chunk of rows,
@@ -1192,6 +1324,14 @@ class CrmBulkImportJob(models.Model):
         if self.revert_mode:
             self._enqueue("_queue_run_revert", self.env._("%(job)s: revert rows", job=self.name))
         return f"{handled} rows"
+
+    def _has_errors(self, lines):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT 1 FROM crm_bulk_import_job_line WHERE id = ANY(%s) AND status = 'error' LIMIT 1",
+            [[line.id for line in lines]],
+        )
+        return bool(self.env.cr.fetchone())
 
     def _commit_then_tally(self):
         """Commit the chunk (its records and its rows' results), then go on in

@@ -268,6 +268,14 @@ class CrmBulkImportJob(models.Model):
             "is_revert_dry_run": dry_run,
             "revert_mode": False,
         }
+        if self.all_or_nothing_phase == "undo":
+            # An all-or-nothing import that failed while applying: undone, it
+            # imported nothing.
+            vals.update(state="failed", all_or_nothing_phase=False, date_done=fields.Datetime.now(), file_lock=False)
+            self._write_engine(vals)
+            self._update_counts()
+            self._notify_done(background=True)
+            return
         if not dry_run:
             vals.update(state="reverted", date_reverted=fields.Datetime.now())
         self._write_engine(vals)

@@ -1,12 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user
 from odoo.tools.safe_eval import safe_eval
 
-from .common import BulkImportCase, csv_bytes, load_migration, read_csv
+from odoo.addons.crm_bulk_import.models.crm_bulk_import_type_lead import CrmBulkImportTypeLead
+
+from .common import BulkImportCase, csv_bytes, load_migration, read_csv, run_queue_jobs
 
 LEAD_HEADER = [
     "Partner ID",
@@ -346,5 +350,88 @@ class TestLeadRegistration(LeadCase):
             for index in range(10000)
         ]
         job = self.import_leads(rows)
+        # Beyond the background threshold: checked, then applied, on the job queue.
+        self.assertEqual((job.state, job.all_or_nothing_phase), ("queued", "check"))
+        run_queue_jobs(self.env)
         self.assertEqual((job.state, job.count_created), ("done", 10000))
         self.assertEqual(self.env["crm.lead"].search_count([("bulk_import_job_id", "=", job.id)]), 10000)
+
+
+class TestLeadRegistrationInTheBackground(LeadCase):
+    """An all-or-nothing registration too big for the request: every row is
+    checked first on the job queue, then the file is applied in committed
+    chunks, or not at all."""
+
+    ROWS = 120
+
+    def setUp(self):
+        super().setUp()
+        parameters = self.env["ir.config_parameter"].sudo()
+        parameters.set_param("crm_bulk_import.background_threshold", 50)
+        parameters.set_param("crm_bulk_import.chunk_size", 25)
+
+    def rows(self):
+        return [
+            self.lead_row(self.reseller.partner_code, name=f"Lead {index}", email=f"buyer{index}@bulk.example")
+            for index in range(self.ROWS)
+        ]
+
+    def queued(self, rows):
+        job = self.make_job(csv_bytes([LEAD_HEADER] + rows), file_name="leads.csv", import_type="lead")
+        job.action_import()
+        self.assertEqual((job.state, job.all_or_nothing_phase), ("queued", "check"))
+        self.assertFalse(self.leads(job), "nothing is applied in the request")
+        return job
+
+    def leads(self, job):
+        return self.env["crm.lead"].with_context(active_test=False).search([("bulk_import_job_id", "=", job.id)])
+
+    def test_a_file_without_errors_is_checked_then_applied_in_chunks(self):
+        job = self.queued(self.rows())
+        run_queue_jobs(self.env)
+        self.assertEqual((job.state, job.count_created, job.count_error), ("done", self.ROWS, 0))
+        self.assertEqual(len(self.leads(job)), self.ROWS)
+        self.assertEqual(set(self.leads(job).mapped("registration_state")), {"pending"})
+        names = job.sudo().queue_job_ids.mapped("name")
+        self.assertGreaterEqual(len(names), 2 * self.ROWS // 25, "a queue job per chunk, to check then to apply")
+
+    def test_one_error_and_nothing_is_applied(self):
+        rows = self.rows()
+        rows[100][4] = "not-an-email"
+        job = self.queued(rows)
+        run_queue_jobs(self.env)
+        self.assertEqual(job.state, "failed")
+        self.assertFalse(self.leads(job))
+        self.assertEqual((job.count_error, job.count_skipped, job.count_created), (1, self.ROWS - 1, 0))
+        error = job.line_ids.filtered(lambda line: line.status == "error")
+        self.assertEqual(error.row_number, 102)
+        self.assertIn('column "Email", value "not-an-email"', error.message)
+        self.assertIn("all-or-nothing", job.line_ids.filtered(lambda line: line.row_number == 2).message)
+        # Fixed in place, the whole file runs again, all or nothing.
+        error.sudo().write({"values": {**error.values, "Email": "fixed@bulk.example"}})
+        job.action_retry_failed()
+        self.assertEqual(job.all_or_nothing_phase, "check")
+        run_queue_jobs(self.env)
+        self.assertEqual((job.state, job.count_created), ("done", self.ROWS))
+        self.assertEqual(len(self.leads(job)), self.ROWS)
+
+    def test_a_failure_while_applying_undoes_what_was_applied(self):
+        """Every row passed its check, then one fails while the file is
+        applied (what it names changed meanwhile): what was applied is
+        undone, the job fails with the reason."""
+        job = self.queued(self.rows())
+        original = CrmBulkImportTypeLead._apply_rows
+
+        def fail_in_the_third_chunk(self_, job_, rows):
+            applying = not self_.env.context.get("crm_bulk_import_dry_run")
+            if applying and any(row.row_number == 70 for row in rows):
+                raise ValidationError("the registered partner was archived meanwhile")
+            return original(self_, job_, rows)
+
+        with patch.object(CrmBulkImportTypeLead, "_apply_rows", fail_in_the_third_chunk):
+            run_queue_jobs(self.env)
+        self.assertEqual(job.state, "failed")
+        self.assertIn("Row 70 failed while the file was applied", job.failure_message)
+        self.assertIn("What was applied is undone", job.failure_message)
+        self.assertFalse(self.leads(job), "the leads of the chunks applied before are deleted")
+        self.assertTrue(job.message_ids.filtered(lambda message: "out of 120 rows" in str(message.body)))
