@@ -261,7 +261,12 @@ class CrmBulkImportJob(models.Model):
     # first, then a file without errors is applied in committed chunks; an
     # unexpected failure while applying undoes what was applied.
     all_or_nothing_phase = fields.Selection(
-        [("check", "Checking every row"), ("apply", "Applying"), ("undo", "Undoing after a failure")],
+        [
+            ("check", "Checking every row"),
+            ("apply", "Applying"),
+            ("undo", "Undoing after a failure"),
+            ("dry_run", "Dry run"),
+        ],
         readonly=True,
         copy=False,
     )
@@ -391,6 +396,9 @@ class CrmBulkImportJob(models.Model):
                 job._write_engine({"is_dry_run": True})
             else:
                 job._stage_lines()
+                if job._in_background(job.count_total):
+                    job._queue_dry_run()
+                    continue
                 job._dry_run_lines(job._pending_lines(), applier)
                 job._write_engine({"is_dry_run": True})
                 job._update_counts()
@@ -1099,13 +1107,17 @@ class CrmBulkImportJob(models.Model):
         template.send_mail(self.id, force_send=False)
         if not background:
             return
+        self._notify_user(self.env._("Import %(job)s finished", job=self.name), summary, sticky=bool(self.count_error))
+
+    def _notify_user(self, title, summary, sticky=False):
+        """A notification in the uploader's backend."""
         self.user_id._bus_send(
             "simple_notification",
             {
                 "type": "warning" if self.count_error else "success",
-                "title": self.env._("Import %(job)s finished", job=self.name),
+                "title": title,
                 "message": str(summary),
-                "sticky": bool(self.count_error),
+                "sticky": sticky,
             },
         )
 
@@ -1201,8 +1213,8 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute("SELECT state FROM crm_bulk_import_job WHERE id = %s", [self.id])
-        if self.env.cr.fetchone()[0] not in ("queued", "running"):
-            return "stopped"  # cancelled meanwhile
+        if (self.env.cr.fetchone() or [None])[0] not in ("queued", "running"):
+            return "stopped"  # cancelled, or deleted, meanwhile
         lines = self._pending_lines(limit=self._chunk_size(), lock=True)
         if lines:
             self._run_chunk(lines)
@@ -1229,6 +1241,20 @@ class CrmBulkImportJob(models.Model):
             )
         )
 
+    def _queue_dry_run(self):
+        """Queue the dry run of a big file: its rows are checked chunk by
+        chunk on the job queue (each chunk rolled back); the job is a draft
+        again once every row has its outcome."""
+        self.ensure_one()
+        self._write_engine({"state": "queued", "all_or_nothing_phase": "dry_run", "is_dry_run": True})
+        self._enqueue_lanes("_queue_check_chunk", self.env._("%(job)s: dry run", job=self.name), self.count_total)
+        self.message_post(
+            body=self.env._(
+                "%(count)s rows queued for a background dry run: nothing is written, each row gets its outcome.",
+                count=self.count_total,
+            )
+        )
+
     def _queue_check_chunk(self):
         """A queue job of an all-or-nothing import: check the next chunk of
         rows as a dry run does (rolled back), then the next chunk; the last
@@ -1236,9 +1262,9 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute("SELECT state, all_or_nothing_phase FROM crm_bulk_import_job WHERE id = %s", [self.id])
-        state, phase = self.env.cr.fetchone()
-        if state not in ("queued", "running") or phase != "check":
-            return "stopped"
+        state, phase = self.env.cr.fetchone() or (None, None)
+        if state not in ("queued", "running") or phase not in ("check", "dry_run"):
+            return "stopped"  # cancelled, or deleted, meanwhile
         lines = self._pending_lines(limit=self._chunk_size(), lock=True)
         if lines:
             self._dry_run_lines(lines, self._applier().with_context(crm_bulk_import_dry_run=True))
@@ -1254,13 +1280,19 @@ class CrmBulkImportJob(models.Model):
         in committed chunks."""
         self.env.flush_all()
         self.env.cr.execute("SELECT all_or_nothing_phase FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [self.id])
-        if self.env.cr.fetchone()[0] != "check":
+        phase = self.env.cr.fetchone()[0]
+        if phase not in ("check", "dry_run"):
             return
         self.env.cr.execute(
             "SELECT status, count(*) FROM crm_bulk_import_job_line WHERE job_id = %s GROUP BY status", [self.id]
         )
         counts = dict(self.env.cr.fetchall())
         if counts.get("pending"):
+            return
+        if phase == "dry_run":
+            self._write_engine({"state": "draft", "all_or_nothing_phase": False})
+            self._update_counts()
+            self._notify_dry_run_done()
             return
         if counts.get("error"):
             self.env.cr.execute(
@@ -1283,6 +1315,23 @@ class CrmBulkImportJob(models.Model):
         self._update_counts()
         pending = counts.get("would_create", 0) + counts.get("would_update", 0)
         self._enqueue_lanes("_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name), pending)
+
+    def _dry_run_counts(self):
+        """What a dry run found, in a sentence."""
+        self.ensure_one()
+        return self.env._(
+            "Dry run of %(total)s rows: %(created)s would be created, %(updated)s updated, %(errors)s with errors. "
+            "Nothing was written.",
+            total=self.count_total,
+            created=self.count_created,
+            updated=self.count_updated,
+            errors=self.count_error,
+        )
+
+    def _notify_dry_run_done(self):
+        summary = self._dry_run_counts()
+        self.message_post(body=summary, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_note")
+        self._notify_user(self.env._("Dry run of %(job)s finished", job=self.name), summary)
 
     def _all_or_nothing_failed(self, lines):
         """A row of an all-or-nothing import failed while applying although

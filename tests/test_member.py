@@ -216,6 +216,28 @@ class TestMemberImport(BulkImportCase):
         self.assertEqual(job.count_skipped, 2)
         self.assertIn("has the plan Private Office running already: nothing added", job.line_ids[0].message)
 
+    def test_a_big_dry_run_runs_in_the_background_then_the_import_uses_it(self):
+        self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.background_threshold", 5)
+        rows = [[f"Big {index}", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", ""] for index in range(8)]
+        wizard = self.env["crm.bulk.import.wizard.member"].with_user(self.manager)
+        form = Form(wizard.with_context(default_file_name="membres.csv"))
+        form.file = base64.b64encode(csv_bytes([FR_HEADER] + rows))
+        wizard = form.save()
+        wizard.action_dry_run()
+        self.assertIn("The dry run of 8 rows runs in the background", wizard.dry_run_html)
+        job = wizard.dry_run_job_id
+        self.assertEqual(job.state, "queued")
+        run_queue_jobs(self.env)
+        self.assertEqual((job.state, job.count_created), ("draft", 8))
+        self.assertEqual(set(job.line_ids.mapped("status")), {"would_create"})
+        self.assertFalse(self.partner("Big 0"), "a dry run writes nothing")
+        self.assertTrue(job.message_ids.filtered(lambda message: "8 would be created" in str(message.body)))
+        # Import uses the dry run's job, in the background too.
+        self.assertEqual(wizard.action_import()["res_id"], job.id)
+        run_queue_jobs(self.env)
+        self.assertEqual((job.state, job.count_created), ("done", 8))
+        self.assertEqual(len(self.partner("Big 7")), 1)
+
     def test_a_contact_who_is_not_a_member_is_made_the_member(self):
         contact = self.env["res.partner"].create({"name": "Cleo Contact", "email": "cleo@member.example"})
         job = self.import_members([["Cleo", "Fixed Desk", "2025-10-01", "2025-11-01", "CLEO@member.example", "", ""]])
@@ -402,6 +424,10 @@ class TestMemberImport(BulkImportCase):
         content = csv_bytes([FR_HEADER] + rows)
         dry = self.make_job(content, user=self.manager, import_type="member")
         dry.action_dry_run()
+        # A big file's dry run runs on the job queue, chunk by chunk.
+        self.assertEqual((dry.state, dry.all_or_nothing_phase), ("queued", "dry_run"))
+        run_queue_jobs(self.env)
+        self.assertEqual((dry.state, dry.is_dry_run), ("draft", True))
         self.assertFalse(self.partner("Member 1"))
         predicted = dry.line_ids.sorted("row_number").mapped("status")
         real = self.import_members([], content=content)

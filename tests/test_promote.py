@@ -376,6 +376,10 @@ class TestPromote(BulkImportCase):
         content = csv_bytes([HEADER] + rows)
         dry = self.make_job(content, user=self.manager, import_type="promote")
         dry.action_dry_run()
+        # A big file's dry run runs on the job queue, chunk by chunk.
+        self.assertEqual((dry.state, dry.all_or_nothing_phase), ("queued", "dry_run"))
+        run_queue_jobs(self.env)
+        self.assertEqual((dry.state, dry.is_dry_run), ("draft", True))
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Team 1")]))
         predicted = dry.line_ids.sorted("row_number").mapped("status")
         real = self.make_job(content, user=self.manager, import_type="promote")

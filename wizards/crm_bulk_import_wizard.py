@@ -333,15 +333,14 @@ class CrmBulkImportWizard(models.TransientModel):
         self.write({"dry_run_job_id": False, "dry_run_mapping": False, "dry_run_html": False})
 
     def _dry_run_summary(self, job, shown=5):
+        if job.state == "queued":
+            return Markup('<div class="alert alert-info mb-2">%s</div>') % self.env._(
+                "The dry run of %(total)s rows runs in the background, chunk by chunk: you are notified when it "
+                "is done. See every row to follow it; an Import after it uses it.",
+                total=job.count_total,
+            )
         errors = job._first_errors(limit=shown)
-        counts = self.env._(
-            "Dry run of %(total)s rows: %(created)s would be created, %(updated)s updated, %(errors)s with errors. "
-            "Nothing was written.",
-            total=job.count_total,
-            created=job.count_created,
-            updated=job.count_updated,
-            errors=job.count_error,
-        )
+        counts = job._dry_run_counts()
         items = Markup().join(Markup("<li>%s</li>") % line.message for line in errors)
         more = job.count_error - len(errors)
         return (
