@@ -1168,7 +1168,7 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         # Run as the uploader, with the rights the import had in the request.
         delayed = getattr(self.with_user(self.user_id).with_delay(channel=CHANNEL, description=description), method)()
-        queue_job = self.env["queue.job"].sudo().search([("uuid", "=", delayed.uuid)])
+        queue_job = delayed.db_record()
         self.sudo().queue_job_ids = [fields.Command.link(queue_job.id)]
         return queue_job
 
@@ -1218,8 +1218,9 @@ class CrmBulkImportJob(models.Model):
         lines = self._pending_lines(limit=self._chunk_size(), lock=True)
         if lines:
             self._run_chunk(lines)
-            if self.all_or_nothing_phase == "apply" and self._has_errors(lines):
-                self._all_or_nothing_failed(lines)
+            failed = self._first_error(lines) if self.all_or_nothing_phase == "apply" else None
+            if failed:
+                self._all_or_nothing_failed(failed)
                 return "failed"
             self._enqueue_next(lines, "_queue_run_chunk", self.env._("%(job)s: import rows", job=self.name))
         self._commit_then_tally()
@@ -1230,30 +1231,36 @@ class CrmBulkImportJob(models.Model):
     def _queue_all_or_nothing(self):
         """Queue an all-or-nothing import: its rows are checked chunk by chunk
         first (as a dry run), side by side."""
-        self.ensure_one()
-        self._write_engine({"state": "queued", "all_or_nothing_phase": "check"})
-        self._enqueue_lanes("_queue_check_chunk", self.env._("%(job)s: check rows", job=self.name), self.count_total)
-        self.message_post(
-            body=self.env._(
+        self._queue_checks(
+            "check",
+            self.env._("%(job)s: check rows", job=self.name),
+            self.env._(
                 "%(count)s rows queued for a background import, all or nothing: every row is checked first, "
                 "then applied if none has an error.",
                 count=self.count_total,
-            )
+            ),
         )
 
     def _queue_dry_run(self):
-        """Queue the dry run of a big file: its rows are checked chunk by
-        chunk on the job queue (each chunk rolled back); the job is a draft
-        again once every row has its outcome."""
-        self.ensure_one()
-        self._write_engine({"state": "queued", "all_or_nothing_phase": "dry_run", "is_dry_run": True})
-        self._enqueue_lanes("_queue_check_chunk", self.env._("%(job)s: dry run", job=self.name), self.count_total)
-        self.message_post(
-            body=self.env._(
+        """Queue the dry run of a big file: the job is a draft again once
+        every row has its outcome."""
+        self._write_engine({"is_dry_run": True})
+        self._queue_checks(
+            "dry_run",
+            self.env._("%(job)s: dry run", job=self.name),
+            self.env._(
                 "%(count)s rows queued for a background dry run: nothing is written, each row gets its outcome.",
                 count=self.count_total,
-            )
+            ),
         )
+
+    def _queue_checks(self, phase, description, message):
+        """Queue the rows' checks, chunk by chunk on the job queue (each chunk
+        rolled back), for ``phase``; ``message`` tells the chatter."""
+        self.ensure_one()
+        self._write_engine({"state": "queued", "all_or_nothing_phase": phase})
+        self._enqueue_lanes("_queue_check_chunk", description, self.count_total)
+        self.message_post(body=message)
 
     def _queue_check_chunk(self):
         """A queue job of an all-or-nothing import: check the next chunk of
@@ -1301,9 +1308,8 @@ class CrmBulkImportJob(models.Model):
                 [self.env._("Not imported: the file has errors and this import is all-or-nothing."), self.id],
             )
             self.env["crm.bulk.import.job.line"].invalidate_model(["status", "message"])
-            self._write_engine({"all_or_nothing_phase": False})
             self._update_counts()
-            self._finalize(background=True)
+            self._finalize(background=True)  # Failed, and out of its phase
             return
         self.env.cr.execute(
             """UPDATE crm_bulk_import_job_line SET status = 'pending', message = NULL
@@ -1333,23 +1339,19 @@ class CrmBulkImportJob(models.Model):
         self.message_post(body=summary, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_note")
         self._notify_user(self.env._("Dry run of %(job)s finished", job=self.name), summary)
 
-    def _all_or_nothing_failed(self, lines):
-        """A row of an all-or-nothing import failed while applying although
-        every row had passed its check (what it names changed meanwhile):
-        nothing more is applied, and what was applied is undone."""
+    def _all_or_nothing_failed(self, failed):
+        """The row ``failed`` of an all-or-nothing import failed while
+        applying although every row had passed its check (what it names
+        changed meanwhile): nothing more is applied, and what was applied is
+        undone."""
         self.env.flush_all()
         self.env.cr.execute("SELECT all_or_nothing_phase FROM crm_bulk_import_job WHERE id = %s FOR UPDATE", [self.id])
         if self.env.cr.fetchone()[0] != "apply":
             return
-        failed = (
-            self.env["crm.bulk.import.job.line"]
-            .browse([line.id for line in lines])
-            .filtered(lambda line: line.status == "error")
-        )
         reason = self.env._(
             "Row %(row)s failed while the file was applied: %(error)s. What was applied is undone.",
-            row=failed[:1].row_number,
-            error=failed[:1].message,
+            row=failed.row_number,
+            error=failed.message,
         )
         self.env.cr.execute(
             """UPDATE crm_bulk_import_job_line SET status = 'skipped', message = %s
@@ -1374,13 +1376,16 @@ class CrmBulkImportJob(models.Model):
             self._enqueue("_queue_run_revert", self.env._("%(job)s: revert rows", job=self.name))
         return f"{handled} rows"
 
-    def _has_errors(self, lines):
+    def _first_error(self, lines):
+        """The first of ``lines`` (StagedLine tuples) in error, or None."""
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT 1 FROM crm_bulk_import_job_line WHERE id = ANY(%s) AND status = 'error' LIMIT 1",
+            """SELECT id FROM crm_bulk_import_job_line
+                WHERE id = ANY(%s) AND status = 'error' ORDER BY row_number LIMIT 1""",
             [[line.id for line in lines]],
         )
-        return bool(self.env.cr.fetchone())
+        row = self.env.cr.fetchone()
+        return self.env["crm.bulk.import.job.line"].browse(row[0]) if row else None
 
     def _commit_then_tally(self):
         """Commit the chunk (its records and its rows' results), then go on in

@@ -75,13 +75,12 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         return found
 
     @api.model
-    def _find_existing_contacts(self, job, emails):
+    def _contacts_by_email(self, job, emails):
         """The contacts (people) of the company whose first email is one of
-        ``emails``, in any case: ({email: contact}, ids of those that are
-        members). A member comes before a contact who is not one, then the
-        oldest contact."""
+        ``emails``, in any case, oldest first, and the ids of those that are
+        members: one search, one query."""
         if not emails:
-            return {}, set()
+            return self.env["res.partner"], set()
         contacts = self.env["res.partner"].search(
             [
                 ("email_normalized", "in", [email.lower() for email in emails]),
@@ -90,11 +89,16 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
             ],
             order="id",
         )
-        member_ids = contacts._member_ids()
+        return contacts, contacts._member_ids()
+
+    @api.model
+    def _existing_by_email(self, contacts, member_ids):
+        """{email: the contact that exists with it}: a member before a
+        contact who is not one, then the oldest."""
         found = {}
         for contact in sorted(contacts, key=lambda contact: contact.id not in member_ids):
             found.setdefault(contact.email_normalized, contact)
-        return found, member_ids
+        return found
 
     @api.model
     def _existing_member_result(self, job, row, member, plans):

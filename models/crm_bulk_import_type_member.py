@@ -189,9 +189,10 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         # Who exists already, by email: a member is skipped, refused or
         # updated as the job says; a contact who is not a member is made the
         # member. A name this job created already is completed instead.
-        existing, member_ids = self._find_existing_contacts(
+        contacts, member_ids = self._contacts_by_email(
             job, {row.values["email"] for row, _plan in valid if row.values["email"]}
         )
+        existing = self._existing_by_email(contacts, member_ids)
         matched, kept = {}, []
         for row, plan in valid:
             contact = existing.get(row.values["email"]) if row.values["email"] else None

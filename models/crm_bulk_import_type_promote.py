@@ -125,8 +125,9 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         subscriptions; the leads leave the pipeline."""
         today = fields.Date.context_today(self)
         emails = {row.values["email"] for row in rows}
-        leads, contacts = self._find_promotable(job, emails)
-        existing, member_ids = self._find_existing_contacts(job, emails)
+        found, member_ids = self._contacts_by_email(job, emails)
+        existing = self._existing_by_email(found, member_ids)
+        leads, contacts = self._find_promotable(job, emails, found, member_ids)
         plans = self._find_plans(job, {name for row in rows for name in row.values["plans"]})
         groups = self._find_room_groups(job, {name for row in rows for name in row.values["room_permissions"]})
         countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
@@ -280,8 +281,10 @@ class CrmBulkImportTypePromote(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _find_promotable(self, job, emails):
-        """({email: open lead}, {email: contact who is not a member})."""
+    def _find_promotable(self, job, emails, contacts, member_ids):
+        """({email: open lead}, {email: contact who is not a member}), from
+        the contacts with these emails and the ids of the members among them
+        (_contacts_by_email)."""
         leads = self.env["crm.lead"].search(
             [
                 ("email_normalized", "in", list(emails)),
@@ -295,15 +298,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         # Members are left out after the search, not by it: searching
         # is_member is a subquery over every running subscription, which made
         # each chunk slower as members piled up (res.partner._member_ids).
-        contacts = self.env["res.partner"].search(
-            [
-                ("email_normalized", "in", list(emails)),
-                ("is_company", "=", False),
-                ("company_id", "in", [job.company_id.id, False]),
-            ],
-            order="id",
-        )
-        member_ids = (contacts | leads.partner_id)._member_ids()
+        member_ids = member_ids | (leads.partner_id - contacts)._member_ids()
         by_lead, by_contact = {}, {}
         for lead in leads:
             by_lead.setdefault(lead.email_normalized, lead)
