@@ -1150,7 +1150,11 @@ class CrmBulkImportJob(models.Model):
     # ------------------------------------------------------------
 
     def _chunk_size(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size", DEFAULT_CHUNK_SIZE))
+        """Rows per chunk: the system parameter, else the type's default."""
+        size = self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size")
+        if size:
+            return int(size)
+        return self._applier()._default_chunk_size if self.import_type else DEFAULT_CHUNK_SIZE
 
     def _parallel_chunks(self):
         return max(

@@ -198,7 +198,7 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         a subscription template share a subscription), billed to the payer
         (the member by default) from the first bill date; with a Billing Start
         Date, a prorated invoice for the days until the first bill. For many
-        members at once: one create, one start, one write per first bill date.
+        members at once: a prototype per kind, the others written like it.
 
         :param entries: dicts with member, plans, first_bill and optionally
             payer, date_start, billing_start, line_id (for ``undo``, an
@@ -237,17 +237,9 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
                 line_ids.append(entry.get("line_id"))
                 billing_start = entry.get("billing_start")
                 prorate.append(billing_start if billing_start and billing_start < first_bill else False)
-        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
-        # The subscriptions are new: tracking their first changes says nothing.
-        subscriptions = self.env["sale.subscription"].with_context(**quiet).create(vals_list)
-        # Starting them makes subscription_oca reset the next invoice date to
-        # today: set the first bill dates again after, one write per date.
-        subscriptions.write({"stage_id": in_progress.id})
-        by_date = {}
-        for subscription, first_bill in zip(subscriptions, firsts, strict=True):
-            by_date.setdefault(first_bill, []).append(subscription.id)
-        for first_bill, ids in by_date.items():
-            subscriptions.browse(ids).write({"recurring_next_date": first_bill})
+        # Created, started and given their first bill dates (models/
+        # sale_subscription_bulk_create.py), tracking off: they are new.
+        subscriptions = self.env["sale.subscription"]._bulk_import_start(vals_list, in_progress)
         for subscription, billing_start, first_bill, line_id in zip(
             subscriptions, prorate, firsts, line_ids, strict=True
         ):

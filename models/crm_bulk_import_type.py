@@ -110,6 +110,10 @@ class CrmBulkImportType(models.AbstractModel):
     # the other (a row may name a row further down, or the first row of a
     # team makes its admin): then one queue job at a time works on the import.
     _sequential_chunks = False
+    # Rows per chunk when the system parameter sets none: types whose rows
+    # are written like a prototype (members, promotions) do more at once, as
+    # each chunk has fixed costs (lookups, the prototypes themselves).
+    _default_chunk_size = 200
     # True when the type's checks need no writes: a dry run then checks the
     # file while staging it, without applying anything in a savepoint; the
     # type's _apply_rows honours the crm_bulk_import_dry_run context key.

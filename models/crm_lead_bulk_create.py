@@ -22,8 +22,6 @@ written here with the leads ``create()`` writes from the same rows."""
 import logging
 import re
 
-from psycopg2.extras import execute_values
-
 from odoo import api, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import email_split
@@ -31,6 +29,8 @@ from odoo.tools import email_split
 from odoo.addons.iap.tools import iap_tools
 from odoo.addons.mail.tools import mail_validation
 from odoo.addons.phone_validation.tools import phone_validation
+
+from . import bulk_insert
 
 try:
     import phonenumbers
@@ -96,7 +96,6 @@ FAST_FIELDS = {
 }
 # Below this many leads, create() is fast enough.
 MIN_ROWS = 50
-QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
 
 
 class CrmLead(models.Model):
@@ -109,7 +108,7 @@ class CrmLead(models.Model):
 
         :param stats: a dict to receive ``inserted`` (leads written like a
             prototype) and ``kinds`` (prototypes)."""
-        Lead = self.with_context(**QUIET)
+        Lead = self.with_context(**bulk_insert.QUIET)
         for vals in vals_list:
             # What create() does to a website, before the rows are compared.
             if vals.get("website"):
@@ -171,10 +170,8 @@ class CrmLead(models.Model):
     def _bulk_varying_fields(self, vals_list):
         """The fields whose values differ between rows, or None when the
         leads must go through create()."""
-        enabled = tools.str2bool(
-            self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.lead_fast_path", "1")
-        )
-        automated = self.env["base.automation"].sudo().search_count([("model_name", "=", self._name)], limit=1)
+        enabled = bulk_insert.fast_path_enabled(self.env, "lead_fast_path")
+        automated = bulk_insert.automated(self.env, self._name)
         # A lead with a customer takes its contact values from it (computes and
         # inverses this file does not repeat).
         with_partner = any(vals.get("partner_id") for vals in vals_list)
@@ -272,22 +269,14 @@ class CrmLead(models.Model):
         """INSERT one lead per row: the prototype's columns, the row's values
         and the fields derived from them (``probability``: the kind's lead
         score). Returns the new ids, in order."""
-        self.env.flush_all()
-        fields = self._fields
         derived_names = {"prorated_revenue", "probability", "automated_probability"}
         if "email_from" in given:
             derived_names |= {"email_normalized", "email_domain_criterion", "email_state"}
         if "phone" in given:
             derived_names |= {"phone_sanitized", "phone_state"}
         own = sorted(given | derived_names)
-        copied = [name for name, field in fields.items() if field.store and field.column_type and name not in own]
-        copied.remove("id")
-        self.env.cr.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [self._table, len(rows)]
-        )
-        new_ids = [row[0] for row in self.env.cr.fetchall()]
+        new_ids = bulk_insert.new_ids(self, len(rows))
         values = []
-        converted = {}  # (field, value): column value; sanitizing HTML is slow
         for new_id, (_index, vals, from_row) in zip(new_ids, rows, strict=True):
             derived = dict(
                 from_row,
@@ -295,23 +284,7 @@ class CrmLead(models.Model):
                 automated_probability=probability,
                 prorated_revenue=self._bulk_prorated(vals, probability),
             )
-            row = {name: None if value is False else value for name, value in derived.items() if name in derived_names}
-            for name in given:
-                key = (name, vals[name])
-                if key not in converted:
-                    converted[key] = fields[name].convert_to_column_insert(vals[name], self)
-                row[name] = converted[key]
+            row = {**{name: derived[name] for name in derived_names}, **{name: vals[name] for name in given}}
             values.append((new_id, *(row[name] for name in own)))
-        template = "(%s, " + ", ".join(f"%s::{fields[name].column_type[1]}" for name in own) + ")"
-        columns = ", ".join(f'"{name}"' for name in own)
-        execute_values(
-            self.env.cr._obj,
-            f"""INSERT INTO "{self._table}" (id, {", ".join(f'"{name}"' for name in copied)}, {columns})
-                SELECT v.id, {", ".join(f'p."{name}"' for name in copied)}, {", ".join(f'v."{name}"' for name in own)}
-                  FROM (VALUES %s) AS v(id, {columns})
-                  JOIN "{self._table}" p ON p.id = {int(prototype.id)}""",
-            values,
-            template=template,
-            page_size=1000,
-        )
+        bulk_insert.insert_like(self, prototype.id, own, values, raw=derived_names)
         return new_ids

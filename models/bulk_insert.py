@@ -1,0 +1,117 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Rows written like a prototype: what the fast paths of lead, contact and
+subscription creation share (models/*_bulk_create.py).
+
+The ORM creates one record per *kind* of row (the prototype); the other rows
+of that kind are inserted with one statement that copies every stored column
+of the prototype except the row's own values and the fields computed from
+them, which the caller computes with Odoo's own rules."""
+
+from psycopg2.extras import execute_values
+
+from odoo import tools
+from odoo.tools import SQL
+
+# The rows inserted per statement.
+PAGE_SIZE = 1000
+# Below this many rows, the ORM is fast enough.
+MIN_ROWS = 20
+QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+
+
+def fast_path_enabled(env, name):
+    """The setting ``crm_bulk_import.<name>``: "0" turns that fast path off."""
+    return tools.str2bool(env["ir.config_parameter"].sudo().get_param(f"crm_bulk_import.{name}", "1"))
+
+
+def automated(env, model_name):
+    """An automation rule watches ``model_name``: its actions would not run
+    on inserted rows."""
+    return bool(env["base.automation"].sudo().search_count([("model_name", "=", model_name)], limit=1))
+
+
+def new_ids(model, count):
+    """``count`` new ids from the table's sequence, in order."""
+    model.env.cr.execute(
+        SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", model._table, count)
+    )
+    return [row[0] for row in model.env.cr.fetchall()]
+
+
+def insert_like(model, prototype_id, own, rows, raw=()):
+    """INSERT one record of ``model`` per row of ``rows``: the prototype's
+    stored columns, except the names of ``own``, whose values the row gives.
+
+    :param own: the field names each row gives, in order
+    :param rows: tuples (new id, value of each field of ``own``), values as
+        the ORM takes them (False for empty, ids for many2one)
+    :param raw: the names of ``own`` whose values are column values already
+        (False is NULL)"""
+    model.env.flush_all()
+    fields = model._fields
+    own = list(own)
+    copied = [
+        name for name, field in fields.items() if field.store and field.column_type and name not in own and name != "id"
+    ]
+    converted = {}  # (field, value): column value; some conversions are slow
+    values = []
+    for new_id, *cells in rows:
+        row = [new_id]
+        for name, value in zip(own, cells, strict=True):
+            if name in raw:
+                row.append(None if value is False else value)
+                continue
+            try:
+                key = (name, value)
+                if key not in converted:
+                    converted[key] = fields[name].convert_to_column_insert(value, model)
+                row.append(converted[key])
+            except TypeError:  # an unhashable value
+                row.append(fields[name].convert_to_column_insert(value, model))
+        values.append(tuple(row))
+    template = "(%s, " + ", ".join(f"%s::{fields[name].column_type[1]}" for name in own) + ")"
+    columns = ", ".join(f'"{name}"' for name in own)
+    execute_values(
+        model.env.cr._obj,
+        f"""INSERT INTO "{model._table}" (id, {", ".join(f'"{name}"' for name in copied)}, {columns})
+            SELECT v.id, {", ".join(f'p."{name}"' for name in copied)}, {", ".join(f'v."{name}"' for name in own)}
+              FROM (VALUES %s) AS v(id, {columns})
+              JOIN "{model._table}" p ON p.id = {int(prototype_id)}""",
+        values,
+        template=template,
+        page_size=PAGE_SIZE,
+    )
+
+
+def is_quiet(record):
+    """The prototype has no followers, messages or activities: its copies
+    would not have them either."""
+    env = record.env
+    domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
+    if env["mail.followers"].sudo().search_count(domain, limit=1):
+        return False
+    if env["mail.activity"].sudo().search_count(domain, limit=1):
+        return False
+    return (
+        not env["mail.message"].sudo().search_count([("model", "=", record._name), ("res_id", "=", record.id)], limit=1)
+    )
+
+
+def copy_many2many(record, new_ids):
+    """Give each record of ``new_ids`` (of ``record``'s model) the links
+    ``record`` has in each of its stored many2many fields."""
+    for field in record._fields.values():
+        if field.type != "many2many" or not field.store or not record[field.name]:
+            continue
+        record.env.cr.execute(
+            SQL(
+                "INSERT INTO %(relation)s (%(column1)s, %(column2)s) "
+                "SELECT new.id, link.%(column2)s FROM unnest(%(ids)s) AS new(id) "
+                "JOIN %(relation)s link ON link.%(column1)s = %(record)s",
+                relation=SQL.identifier(field.relation),
+                column1=SQL.identifier(field.column1),
+                column2=SQL.identifier(field.column2),
+                ids=list(new_ids),
+                record=record.id,
+            )
+        )
