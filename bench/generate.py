@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Deterministic CSV files for the benchmark: nothing big is committed, the
-same seed gives the same rows on every machine.
+same kind, size and prefix give the same rows on every machine.
 
-    python bench/generate.py lead 10000 out.csv
+    python bench/generate.py lead 10000 out.csv [PREFIX]
+
+Kinds: lead, member, promote, assignment, prospect.
 """
 
 import csv
@@ -28,10 +30,19 @@ LEAD_HEADERS = [
 ]
 MEMBER_HEADERS = ["Name", "Plan Name", "Start Date", "Next Invoice Date", "Email", "Company", "Phone", "City"]
 PROMOTE_HEADERS = ["Email", "First Name", "Last Name", "Team Name", "Phone", "City", "Plans", "Monthly Bill Date"]
+ASSIGNMENT_HEADERS = ["External Id", "Account manager email", "Workflow name"]
+# The prospect import's columns (prospects of the partner program).
+PROGRAM_HEADERS = ["Name", "Email", "Company", "Group", "Website", "Phone", "Country", "Tags"]
 
 # What the benchmark's set-up creates (bench/worker.py setup) and the files use.
 PARTNER_CODES = ("P90001", "P90002", "P90003")
 PLANS = ("Bench Desk", "Bench Office")
+ACCOUNT_MANAGERS = ("am1@bench.example.com", "am2@bench.example.com", "am3@bench.example.com")
+WORKFLOW = "Bench Welcome"  # an activity plan for contacts, of one activity
+WORKFLOW_ACTIVITY = "Bench welcome call"
+# Prospect groups: one whose workflow accepts at once, one reviewed by a manager.
+PROGRAM_GROUPS = ("Bench Creators", "Bench Resellers")
+PROGRAM_TAGS = ("Bench", "Video")
 
 
 def _person(rng, prefix, index):
@@ -93,10 +104,47 @@ def promote_rows(count, prefix="p"):
         ]
 
 
+def customer_external_id(prefix, index):
+    """The External Id of a customer an assignment file names: the
+    benchmark creates these customers before the import (worker.py
+    assignment-prepare), from the file."""
+    return f"BC-{prefix}-{index:07d}"
+
+
+def assignment_rows(count, prefix="a"):
+    """A customer per row; one row in four names two account managers, one
+    in five starts no workflow."""
+    for index in range(1, count + 1):
+        managers = [ACCOUNT_MANAGERS[index % len(ACCOUNT_MANAGERS)]]
+        if index % 4 == 0:
+            managers.append(ACCOUNT_MANAGERS[(index + 1) % len(ACCOUNT_MANAGERS)])
+        yield [customer_external_id(prefix, index), ", ".join(managers), WORKFLOW if index % 5 else ""]
+
+
+def prospect_rows(count, prefix="s"):
+    """New prospects (their emails are new), in the set-up's groups."""
+    rng = random.Random(f"prospect-{prefix}-{count}")
+    for index in range(1, count + 1):
+        first, last, email = _person(rng, prefix, index)
+        city = CITIES[index % len(CITIES)]
+        yield [
+            f"{first} {last} {prefix}{index}",
+            email,
+            f"Bench Studio {prefix}{index // 10}" if index % 2 else "",
+            PROGRAM_GROUPS[index % len(PROGRAM_GROUPS)],
+            f"https://{prefix}{index}.bench.example.com" if index % 3 == 0 else "",
+            f"+33 1 {index % 100:02d} {index // 100 % 100:02d} {index // 10000 % 100:02d} 00",
+            city[2],
+            ", ".join(PROGRAM_TAGS[: index % 3]),
+        ]
+
+
 KINDS = {
     "lead": (LEAD_HEADERS, lead_rows),
     "member": (MEMBER_HEADERS, member_rows),
     "promote": (PROMOTE_HEADERS, promote_rows),
+    "assignment": (ASSIGNMENT_HEADERS, assignment_rows),
+    "prospect": (PROGRAM_HEADERS, prospect_rows),
 }
 
 
@@ -113,4 +161,4 @@ def generate(kind, count, prefix=None):
 if __name__ == "__main__":
     kind, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     with open(path, "wb") as output:
-        output.write(generate(kind, count))
+        output.write(generate(kind, count, sys.argv[4] if len(sys.argv) > 4 else None))

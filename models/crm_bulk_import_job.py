@@ -9,7 +9,7 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import mute_logger, split_every
+from odoo.tools import SQL, mute_logger, split_every
 
 from ..readers import MAX_UNZIPPED, MB, ReadError, open_table
 from ..writers import write_csv, write_xlsx
@@ -1173,7 +1173,21 @@ class CrmBulkImportJob(models.Model):
         # Run as the uploader, with the rights the import had in the request.
         delayed = getattr(self.with_user(self.user_id).with_delay(channel=CHANNEL, description=description), method)()
         queue_job = delayed.db_record()
-        self.sudo().queue_job_ids = [fields.Command.link(queue_job.id)]
+        # The link only, in its table: a write on the import would update
+        # its row, which the chunk running side by side updates too (its
+        # counts), and one of the two would fail to serialize.
+        field = self._fields["queue_job_ids"]
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s, %s) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
+                self.id,
+                queue_job.id,
+            )
+        )
+        self.invalidate_recordset(["queue_job_ids"])
         return queue_job
 
     def _dry_run_lines(self, lines, applier):

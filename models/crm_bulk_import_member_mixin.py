@@ -165,17 +165,10 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _create_teams(self, job, names_and_admins):
-        """One company per (name, team admin), in one batch."""
-        return (
-            self.env["res.partner"]
-            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(
-                [
-                    {"name": name, "is_company": True, "company_id": job.company_id.id, "team_admin_id": admin.id}
-                    for name, admin in names_and_admins
-                ]
-            )
+    def _create_teams(self, job, names):
+        """One company per name, in one batch."""
+        return self.env["res.partner"]._bulk_import_create(
+            [{"name": name, "is_company": True, "company_id": job.company_id.id} for name in names]
         )
 
     @api.model

@@ -2,6 +2,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result, UndoLog
@@ -198,8 +199,17 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                 continue
             valid.append((row, lead, contact))
 
+        # Teams first, so that each member is created in its team (as Odoo
+        # creates a contact of a company). "It will assign the team admin to
+        # the FIRST person in the spreadsheet": the first row of a team that
+        # does not exist yet, set once the members exist.
+        team_names = [self._team_name(row) for row, _lead, _contact in valid]
+        new_teams = list(dict.fromkeys(name for name in team_names if name not in teams))
+        created_teams = self._create_teams(job, new_teams)
+        for name, team in zip(new_teams, created_teams, strict=True):
+            teams[name] = team
+
         # Members: the contacts promoted in place, the others created at once.
-        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
         members = [None] * len(valid)
         to_create, undo = [], UndoLog()
         for index, (row, lead, contact) in enumerate(valid):
@@ -207,34 +217,24 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             values["room_permission_group_ids"] = [
                 fields.Command.link(groups[name.lower()].id) for name in row.values["room_permissions"]
             ]
+            values["parent_id"] = teams[team_names[index]].id
             if contact:
                 undo.watch(row.line.id, contact, [*values, *CONTACT_FIELDS_SET_LATER])
                 contact.write(values)
                 members[index] = contact
             else:
                 to_create.append((index, values))
-        created = self.env["res.partner"].with_context(**quiet).create([values for _index, values in to_create])
+        created = self.env["res.partner"]._bulk_import_create([values for _index, values in to_create])
         for (index, _values), member in zip(to_create, created, strict=True):
             members[index] = member
             undo.created(valid[index][0].line.id, member)
-
-        # Teams: "it will assign the team admin to the FIRST person in the
-        # spreadsheet": the first row of a team that does not exist yet.
-        team_names = [self._team_name(row) for row, _lead, _contact in valid]
-        new_teams = {}
-        for name, member in zip(team_names, members, strict=True):
-            if name not in teams:
-                new_teams.setdefault(name, member)
-        line_of = {member.id: row.line.id for (row, _lead, _contact), member in zip(valid, members, strict=True)}
-        created_teams = self._create_teams(job, list(new_teams.items()))
-        for (name, admin), team in zip(new_teams.items(), created_teams, strict=True):
-            teams[name] = team
-            undo.created(line_of[admin.id], team)
-        by_team = {}
-        for name, member in zip(team_names, members, strict=True):
-            by_team.setdefault(name, []).append(member.id)
-        for name, ids in by_team.items():
-            self.env["res.partner"].with_context(**quiet).browse(ids).write({"parent_id": teams[name].id})
+        admins = {}
+        for (row, _lead, _contact), name, member in zip(valid, team_names, members, strict=True):
+            if name not in admins and teams[name] in created_teams:
+                admins[name] = (row, member)
+        self._set_team_admins({teams[name]: admin for name, (_row, admin) in admins.items()})
+        for name, (row, _admin) in admins.items():
+            undo.created(row.line.id, teams[name])
         if custom:
             for (row, _lead, _contact), member in zip(valid, members, strict=True):
                 self._set_custom_fields(job, member, row, custom)
@@ -242,7 +242,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         entries = []
         for (row, _lead, _contact), member, name in zip(valid, members, team_names, strict=True):
             start = row.values["billing_start_date"]
-            first_bill = self._first_bill_date(job, start or today, row.values["monthly_bill_date"], name in new_teams)
+            first_bill = self._first_bill_date(job, start or today, row.values["monthly_bill_date"], name in admins)
             entries.append(
                 {
                     "member": member,
@@ -269,7 +269,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                     "%(member)s promoted to member of %(team)s%(new)s: %(plans)s, first bill on %(date)s.",
                     member=member.name,
                     team=teams[name].name,
-                    new=self.env._(" (new team)") if name in new_teams else "",
+                    new=self.env._(" (new team)") if name in admins else "",
                     plans=", ".join(row.values["plans"]),
                     date=entry["first_bill"],
                 )
@@ -314,6 +314,27 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             if partner and not partner.is_company and partner.id not in member_ids:
                 by_contact.setdefault(email, partner)
         return by_lead, by_contact
+
+    @api.model
+    def _set_team_admins(self, admin_of):
+        """Each new team's admin ({team: member}), in one statement: the
+        field is the module's own, nothing is computed from it, and a write
+        on a company would sync it to each of its contacts for nothing."""
+        if not admin_of:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner SET team_admin_id = admin.id, write_uid = %s, write_date = %s
+                     FROM (VALUES %s) AS admin(team, id) WHERE res_partner.id = admin.team""",
+                self.env.uid,
+                self.env.cr.now(),
+                SQL(", ").join(SQL("(%s, %s)", team.id, admin.id) for team, admin in admin_of.items()),
+            )
+        )
+        self.env["res.partner"].browse([team.id for team in admin_of]).invalidate_recordset(
+            ["team_admin_id", "write_uid", "write_date"]
+        )
 
     @api.model
     def _team_name(self, row):

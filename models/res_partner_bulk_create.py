@@ -274,10 +274,10 @@ class ResPartner(models.Model):
         companies = self.env["res.company"].sudo().search([]) if dependent else []
         profiles = {}
         for parent in parents:
-            commercial = parent.commercial_partner_id
+            commercial = parent.commercial_partner_id.sudo()  # a key only: every field, whoever imports
             values = [(name, commercial._fields[name].convert_to_write(commercial[name], commercial)) for name in names]
             for company in companies:
-                in_company = commercial.sudo().with_company(company)  # a key only: read in every company
+                in_company = commercial.with_company(company)
                 values += [
                     (name, company.id, in_company._fields[name].convert_to_write(in_company[name], in_company))
                     for name in dependent
