@@ -43,6 +43,9 @@ class CrmBulkImportTypeLead(models.AbstractModel):
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Partner Lead Registration"
     _default_policy = "all_or_nothing"
+    # Leads are written like a prototype per kind: 2,000 rows take about a
+    # second, and fewer, bigger chunks spare each chunk's fixed costs.
+    _default_chunk_size = 2000
     _dry_run_checks_only = True
     _revert_creates = ("crm.lead",)
 
