@@ -8,6 +8,7 @@ OWN_INDEXES = (
     "crm_lead_email_normalized_btree_index",
     "crm_lead_lower_partner_name_index",
     "sale_subscription_line__sale_subscription_id_index",
+    "mail_activity__request_partner_id_index",
 )
 
 # Records of the module's data (its demo plans, customers...) that what users

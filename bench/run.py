@@ -38,6 +38,7 @@ LEAD_RATIO_TARGET = 10.0
 DRY_RUN_RATE_TARGET = 20000
 DRY_RUN_MEMORY_TARGET = 300
 LINEAR_TARGET = 11.0  # time from 10k to 100k rows
+MEMBER_RATE_TARGET = 1000  # rows/s of a member import and of a promotion, at 10,000 rows
 WORKERS_SPEEDUP_TARGET = 1.5  # 2 job workers over 1
 ASYNC_RATIO_TARGET = 10.0  # this module over OCA base_import_async, same workers
 MEMBER_DRY_RUN_MEMORY_TARGET = 300  # MB over the idle process
@@ -507,6 +508,8 @@ def summary(results, command):
                 growth = f"{factor:.1f}× for {result['rows'] // previous['rows']}× rows"
                 if result["rows"] == 10 * previous["rows"] and previous["rows"] >= 10000 and factor > LINEAR_TARGET:
                     missed.append(f"{title} grows {factor:.1f}× from {previous['rows']} to {result['rows']} rows")
+            if kind in ("member", "promote") and result["rows"] == 10000 and result["rows_per_s"] < MEMBER_RATE_TARGET:
+                missed.append(f"{title} at {result['rows_per_s']:,.0f} rows/s, target {MEMBER_RATE_TARGET:,}")
             upload = f"{result['upload_peak_rss_mb']:.0f} MB" if result["upload_peak_rss_mb"] else "–"
             out.append(
                 f"| {title} | {result['rows']:,} | {result['seconds']:,.1f} | {result['rows_per_s']:,.0f} "

@@ -28,3 +28,4 @@ from . import ir_attachment
 from . import sale_subscription
 from . import sale_subscription_line
 from . import ir_http
+from . import mail_activity
