@@ -84,17 +84,37 @@ def insert_like(model, prototype_id, own, rows, raw=()):
 
 
 def is_quiet(record):
-    """The prototype has no followers, messages or activities: its copies
-    would not have them either."""
+    """The prototype has no followers, messages, activities or links in a
+    many2many field: its copies would not have them."""
     env = record.env
     domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]
     if env["mail.followers"].sudo().search_count(domain, limit=1):
         return False
     if env["mail.activity"].sudo().search_count(domain, limit=1):
         return False
-    return (
-        not env["mail.message"].sudo().search_count([("model", "=", record._name), ("res_id", "=", record.id)], limit=1)
+    if env["mail.message"].sudo().search_count([("model", "=", record._name), ("res_id", "=", record.id)], limit=1):
+        return False
+    return not any(record[name] for name, field in record._fields.items() if field.type == "many2many" and field.store)
+
+
+def skipped(stats):
+    """No row of the list is written like a prototype."""
+    if stats is not None:
+        stats.update(inserted=0, kinds=0)
+
+
+def written(model, ids, *, inserted, kinds, stats, validate, logger):
+    """The records of ``ids``, in order, once the fast path wrote them: its
+    figures logged and given to ``stats``, the constraints of the fields
+    ``validate`` checked (inserted rows skip the ORM's)."""
+    logger.info(
+        "%s bulk create: %s of %s records written like one of %s prototypes", model._name, inserted, len(ids), kinds
     )
+    if stats is not None:
+        stats.update(inserted=inserted, kinds=kinds)
+    records = model.browse(ids)
+    records._validate_fields(validate)
+    return records
 
 
 def copy_many2many(record, new_ids):

@@ -438,12 +438,12 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         return close
 
     @api.model
-    def _company_warnings(self, row, close_companies, template=None):
-        """:param template: the warning's translated text, for many rows."""
+    def _company_warnings(self, row, close_companies, template):
+        """:param template: the warning's translated text (translated once
+        for all the rows: _company_warning_template)."""
         company = row.values["company"]
         if not company:
             return []
-        template = template or self._company_warning_template()
         return [
             template % {"row": row.row_number, "company": company, "other": other}
             for other in close_companies.get(company, [])

@@ -204,7 +204,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         # the FIRST person in the spreadsheet": the first row of a team that
         # does not exist yet, set once the members exist.
         team_names = [self._team_name(row) for row, _lead, _contact in valid]
-        new_teams = list(dict.fromkeys(name for name in team_names if name not in teams))
+        new_teams = dict.fromkeys(name for name in team_names if name not in teams)  # in order, and a set
         created_teams = self._create_teams(job, new_teams)
         for name, team in zip(new_teams, created_teams, strict=True):
             teams[name] = team
@@ -230,7 +230,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             undo.created(valid[index][0].line.id, member)
         admins = {}
         for (row, _lead, _contact), name, member in zip(valid, team_names, members, strict=True):
-            if name not in admins and teams[name] in created_teams:
+            if name in new_teams and name not in admins:
                 admins[name] = (row, member)
         self._set_team_admins({teams[name]: admin for name, (_row, admin) in admins.items()})
         for name, (row, _admin) in admins.items():

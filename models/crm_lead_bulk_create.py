@@ -115,8 +115,7 @@ class CrmLead(models.Model):
                 vals["website"] = self.env["res.partner"]._clean_website(vals["website"])
         varying = self._bulk_varying_fields(vals_list)
         if varying is None:
-            if stats is not None:
-                stats.update(inserted=0, kinds=0)
+            bulk_insert.skipped(stats)
             return Lead.create(vals_list)
         # Rows of one kind: same fields given, same email and phone states
         # (the fields of the probability scoring that vary).
@@ -154,17 +153,9 @@ class CrmLead(models.Model):
                 new_ids = Lead.create([vals for _index, vals, _derived in rest]).ids
             for (index, _vals, _derived), new_id in zip(rest, new_ids, strict=True):
                 ids[index] = new_id
-        _logger.info(
-            "crm.lead bulk create: %s of %s leads written like one of %s prototypes",
-            inserted,
-            len(vals_list),
-            len(kinds),
+        return bulk_insert.written(
+            self, ids, inserted=inserted, kinds=len(kinds), stats=stats, validate=varying, logger=_logger
         )
-        if stats is not None:
-            stats.update(inserted=inserted, kinds=len(kinds))
-        leads = self.browse(ids)
-        leads._validate_fields(varying)
-        return leads
 
     @api.model
     def _bulk_varying_fields(self, vals_list):
@@ -251,18 +242,7 @@ class CrmLead(models.Model):
         if actual != expected:
             _logger.warning("crm.lead bulk create: prototype %s differs %s != %s", prototype.id, actual, expected)
             return False
-        followers = (
-            self.env["mail.followers"]
-            .sudo()
-            .search_count([("res_model", "=", self._name), ("res_id", "=", prototype.id)])
-        )
-        messages = (
-            self.env["mail.message"].sudo().search_count([("model", "=", self._name), ("res_id", "=", prototype.id)])
-        )
-        many2many = any(
-            prototype[name] for name, field in self._fields.items() if field.type == "many2many" and field.store
-        )
-        return not (followers or messages or many2many)
+        return bulk_insert.is_quiet(prototype)
 
     @api.model
     def _bulk_insert_like(self, prototype, given, rows, probability):

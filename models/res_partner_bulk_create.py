@@ -63,8 +63,7 @@ class ResPartner(models.Model):
         Partner = self.with_context(**bulk_insert.QUIET)
         varying = self._bulk_varying_fields(vals_list)
         if varying is None:
-            if stats is not None:
-                stats.update(inserted=0, kinds=0)
+            bulk_insert.skipped(stats)
             return Partner.create(vals_list)
         address_fields = self._address_fields()
         parents = self.browse({vals["parent_id"] for vals in vals_list if vals.get("parent_id")})
@@ -135,17 +134,9 @@ class ResPartner(models.Model):
             inserted += len(rest)
             for index, new_id in zip(rest, new_ids, strict=True):
                 ids[index] = new_id
-        _logger.info(
-            "res.partner bulk create: %s of %s contacts written like one of %s prototypes",
-            inserted,
-            len(vals_list),
-            len(kinds),
+        return bulk_insert.written(
+            self, ids, inserted=inserted, kinds=len(kinds), stats=stats, validate=varying | KIND_FIELDS, logger=_logger
         )
-        if stats is not None:
-            stats.update(inserted=inserted, kinds=len(kinds))
-        partners = self.browse(ids)
-        partners._validate_fields(varying | KIND_FIELDS)
-        return partners
 
     @api.model
     def _bulk_varying_fields(self, vals_list):
@@ -364,7 +355,4 @@ class ResPartner(models.Model):
         if actual != expected:
             _logger.warning("res.partner bulk create: prototype %s differs %s != %s", prototype.id, actual, expected)
             return False
-        many2many = any(
-            prototype[name] for name, field in self._fields.items() if field.type == "many2many" and field.store
-        )
-        return bulk_insert.is_quiet(prototype) and not many2many
+        return bulk_insert.is_quiet(prototype)

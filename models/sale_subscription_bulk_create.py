@@ -66,8 +66,7 @@ class SaleSubscription(models.Model):
         :param stats: a dict to receive ``inserted`` and ``kinds``."""
         varying = self._bulk_varying_fields(vals_list)
         if varying is None:
-            if stats is not None:
-                stats.update(inserted=0, kinds=0)
+            bulk_insert.skipped(stats)
             return self._bulk_orm_start(vals_list, stage)
         payers = self.env["res.partner"].browse({vals["partner_id"] for vals in vals_list})
         fiscal = self._bulk_fiscal_positions(payers)
@@ -107,17 +106,9 @@ class SaleSubscription(models.Model):
             inserted += len(rest)
             for index, new_id in zip(rest, new_ids, strict=True):
                 ids[index] = new_id
-        _logger.info(
-            "sale.subscription bulk create: %s of %s subscriptions written like one of %s prototypes",
-            inserted,
-            len(vals_list),
-            len(kinds),
+        return bulk_insert.written(
+            self, ids, inserted=inserted, kinds=len(kinds), stats=stats, validate=varying, logger=_logger
         )
-        if stats is not None:
-            stats.update(inserted=inserted, kinds=len(kinds))
-        subscriptions = self.browse(ids)
-        subscriptions._validate_fields(varying)
-        return subscriptions
 
     @api.model
     def _bulk_orm_start(self, vals_list, stage):
@@ -253,7 +244,7 @@ class SaleSubscription(models.Model):
                 "sale.subscription bulk create: prototype %s differs %s != %s", prototype.id, actual, expected
             )
             return False
-        return bulk_insert.is_quiet(prototype) and not prototype.tag_ids
+        return bulk_insert.is_quiet(prototype)
 
     @api.model
     def _bulk_insert_like(self, prototype, vals_list):
