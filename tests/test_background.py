@@ -84,6 +84,31 @@ class TestBackground(BulkImportCase):
         self.assertGreaterEqual(len(job.sudo().queue_job_ids), ROWS // 500)
         self.assertEqual(set(job.sudo().queue_job_ids.mapped("state")), {"done"})
 
+    def test_linking_a_queue_job_leaves_the_import_row_alone(self):
+        """A chunk queues the next one while the chunk beside it updates the
+        import's counts: linking the queue job must not write the import's
+        row, or one of the two chunks fails to serialize."""
+        job = self.make_job(self.content)
+        job.action_import()
+        # Written by an earlier transaction, as the import is when a chunk
+        # runs: a write in this one would change it.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_bulk_import_job SET write_date = write_date - interval '1 minute' WHERE id = %s", [job.id]
+        )
+        job.invalidate_recordset()
+
+        def row_updates():
+            # the row's updates in this transaction, counted by PostgreSQL
+            self.env.cr.execute("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'crm_bulk_import_job'")
+            return self.env.cr.fetchone()[0]
+
+        before = row_updates()
+        queue_job = job._enqueue("_queue_run_chunk", "next chunk")
+        self.env.flush_all()
+        self.assertEqual(row_updates(), before, "the import's row was written")
+        self.assertIn(queue_job, job.sudo().queue_job_ids, "the form lists the queue job")
+
     def test_chunks_side_by_side_is_a_setting(self):
         settings = Form(self.env["res.config.settings"])
         self.assertEqual(settings.crm_bulk_import_parallel_chunks, 2)
