@@ -13,6 +13,7 @@ from . import crm_bulk_import_lead_field
 from . import crm_bulk_import_field
 from . import crm_lead
 from . import crm_lead_bulk_create
+from . import crm_lead_bulk_close
 from . import res_partner_bulk_create
 from . import sale_subscription_bulk_create
 from . import res_partner

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -371,44 +370,14 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         return values
 
     @api.model
-    def _set_won(self, leads):
-        """crm's action_set_won, whose loop searches the won stages of the
-        whole batch's teams once per lead: the same stages, searched once."""
-        won_stages = leads._stage_find(domain=[("is_won", "=", True)], limit=None)
-        by_stage = {}
-        for lead in leads:
-            stage = next((stage for stage in won_stages if stage.sequence > lead.stage_id.sequence), None)
-            if not stage:
-                stage = next(
-                    (stage for stage in reversed(won_stages) if stage.sequence <= lead.stage_id.sequence), won_stages
-                )
-            by_stage[stage] = by_stage.get(stage, leads.browse()) | lead
-        for stage, group in by_stage.items():
-            group.write({"stage_id": stage.id, "probability": 100})
-
-    @api.model
     def _close_leads(self, job, pairs):
         """Promoted leads leave the pipeline: won, archived, linked to their
-        member, with a note."""
-        if not pairs:
-            return
+        member, with a note (crm.lead._bulk_import_promote)."""
         # One note per lead says what happened; Odoo's field tracking (a
         # message per lead and change) would double it at a high cost.
         member_of = {lead.id: member for lead, member in pairs}
-        leads = self.env["crm.lead"].with_context(tracking_disable=True).browse(list(member_of))
-        for lead in leads:
-            lead.write({"partner_id": member_of[lead.id].id})
-        self._set_won(leads)
-        leads._message_log_batch(
-            bodies={
-                lead_id: Markup("<p>%s</p>")
-                % self.env._(
-                    "Promoted to member %(member)s by import %(job)s.",
-                    member=member.name,
-                    job=job.name,
-                )
-                for lead_id, member in member_of.items()
-            }
+        note = self.env._("Promoted to member %(member)s by import %(job)s.")
+        self.env["crm.lead"]._bulk_import_promote(
+            member_of,
+            {lead_id: note % {"member": member.name, "job": job.name} for lead_id, member in member_of.items()},
         )
-        # Archived as won, not lost: Odoo reads an archived lead at 0% as lost.
-        leads.write({"active": False, "probability": 100})

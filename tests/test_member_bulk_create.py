@@ -391,7 +391,7 @@ class RolledBack(Exception):
 class TestImportsWriteWhatTheOrmWrites(BulkImportCase):
     """A member import and a promotion through their wizards write, record
     by record, what they write with the fast paths off: the members, their
-    teams, subscriptions and lines, and each row's result."""
+    teams, subscriptions and lines, the promoted leads, and each row's result."""
 
     @classmethod
     def setUpClass(cls):
@@ -438,6 +438,13 @@ class TestImportsWriteWhatTheOrmWrites(BulkImportCase):
                 ),
                 "sale.subscription.line",
             ),
+            "leads": readable(
+                stored_rows(
+                    self.env["crm.lead"].with_context(active_test=False).search([("partner_id", "in", members.ids)]),
+                    lambda row: row["name"],
+                ),
+                "crm.lead",
+            ),
             "results": [
                 (line.row_number, line.status, line.message, names["res.partner"].get(line.res_id, line.res_id))
                 for line in job.line_ids.sorted("row_number")
@@ -445,6 +452,10 @@ class TestImportsWriteWhatTheOrmWrites(BulkImportCase):
         }
         for row in snapshot["subscriptions"].values():
             row.pop("name", None)
+        for row in snapshot["leads"].values():
+            # when the lead was closed
+            row.pop("date_closed")
+            row.pop("date_last_stage_update")
         return snapshot
 
     def import_and_read(self, import_type, content, **choices):
@@ -469,9 +480,10 @@ class TestImportsWriteWhatTheOrmWrites(BulkImportCase):
         parameters = self.env["ir.config_parameter"].sudo()
         parameters.set_param("crm_bulk_import.contact_fast_path", "0")
         parameters.set_param("crm_bulk_import.subscription_fast_path", "0")
+        parameters.set_param("crm_bulk_import.lead_close_fast_path", "0")
         slow = self.import_and_read(import_type, content, **choices)
         self.assertTrue(fast["contacts"] and fast["subscriptions"] and fast["lines"])
-        for part in ("contacts", "subscriptions", "lines"):
+        for part in ("contacts", "subscriptions", "lines", "leads"):
             self.assertEqual(set(fast[part]), set(slow[part]), part)
             for key, row in fast[part].items():
                 differing = {
@@ -546,3 +558,5 @@ class TestImportsWriteWhatTheOrmWrites(BulkImportCase):
             )
         fast = self.assert_same("promote", csv_bytes(rows), "sale_subscription_bulk_create")
         self.assertEqual(len(fast["subscriptions"]), 100)
+        self.assertEqual(len(fast["leads"]), 100)
+        self.assertTrue(all(not lead["active"] and lead["probability"] == 100 for lead in fast["leads"].values()))

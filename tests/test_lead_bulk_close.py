@@ -1,0 +1,213 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import Command
+from odoo.tests import TransactionCase
+
+from .test_member_bulk_create import TIMESTAMPS, stored_rows
+
+# Columns that hold when a lead was closed, not what it holds.
+CLOSED_AT = {"date_closed", "date_last_stage_update"}
+
+
+class RolledBack(Exception):
+    """Undoes a promotion once its leads are read."""
+
+
+class TestLeadBulkClose(TransactionCase):
+    """Promoted leads closed in one pass are, column by column, the leads
+    one write per lead leaves: their contact, email, phone and address taken
+    from the member, won, archived, with their activities gone, their note,
+    and the same predictive scoring frequencies."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        parameters = cls.env["ir.config_parameter"].sudo()
+        parameters.set_param("crm.pls_start_date", "2020-01-01")
+        parameters.set_param("crm.pls_fields", "phone_state,email_state,country_id,tag_ids")
+        cls.env.company.country_id = cls.env.ref("base.be")
+        Stage = cls.env["crm.stage"]
+        cls.new, cls.qualified = Stage.create(
+            [{"name": "Bulk New", "sequence": 1}, {"name": "Bulk Qualified", "sequence": 2}]
+        )
+        cls.won = Stage.create({"name": "Bulk Won", "sequence": 70, "is_won": True})
+        cls.team_a, cls.team_b = cls.env["crm.team"].create([{"name": "Bulk Sales A"}, {"name": "Bulk Sales B"}])
+        cls.tag = cls.env["crm.tag"].create({"name": "Bulk Hot"})
+        # What the scoring already counts: enough lost leads that a count
+        # taken out shows, and couples still at their floor.
+        closed = cls.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Closed before {index}",
+                    "email_from": f"closed.{index}@example.com",
+                    "team_id": (cls.team_a, cls.team_b)[index % 2].id,
+                    "stage_id": (cls.new, cls.qualified)[index % 2].id,
+                    "phone": "+32 470 12 34 56" if index % 3 else False,
+                    "country_id": cls.env.ref("base.be").id if index % 4 else False,
+                }
+                for index in range(40)
+            ]
+        )
+        closed[:30].action_set_lost()
+        closed[30:].write({"stage_id": cls.won.id})
+
+    def make_leads(self):
+        """Leads and their members, in every state a promotion meets."""
+        Partner = self.env["res.partner"]
+        team = Partner.create({"name": "Bulk Promoted Team", "is_company": True})
+        leads, members = self.env["crm.lead"], Partner
+        for index in range(60):
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": f"Lead {index:02d}",
+                    "type": ("lead", "opportunity")[index % 2],
+                    "contact_name": f"Prospect {index}",
+                    "email_from": f"prospect.{index}@example.com" if index % 7 else f"Old <old.{index}@example.com>",
+                    "phone": ("+32 470 00 00 %02d" % index, False, "0470 99 88 77")[index % 3],
+                    "city": "Gent" if index % 4 else False,
+                    "country_id": self.env.ref("base.be").id if index % 5 else False,
+                    "team_id": (self.team_a, self.team_b, False)[index % 3]
+                    and (self.team_a, self.team_b)[index % 2].id,
+                    "stage_id": (self.new, self.qualified)[index % 2].id,
+                    "tag_ids": [Command.link(self.tag.id)] if index % 6 == 0 else [],
+                    "expected_revenue": 1000 * index,
+                }
+            )
+            if index % 8 == 3:
+                lead.probability = 0  # set by hand: not the scoring's
+            elif index % 8 == 5:
+                lead.probability = 40
+            elif index % 8 == 7:
+                # automated, at 0: the scoring gives it a probability again
+                lead.write({"probability": 0, "automated_probability": 0})
+            if index % 5 == 2:
+                lead.activity_schedule("mail.mail_activity_data_todo", summary=f"Call {index}")
+            member = Partner.create(
+                {
+                    "name": f"Prospect Member {index}",
+                    "email": f"prospect.{index}@example.com",
+                    # the lead's phone, another one, or none
+                    "phone": ("+32 470 00 00 %02d" % index, "+32 4 555 00 %02d" % index, False)[index % 3],
+                    "street": f"{index} Rue Haute" if index % 2 else False,
+                    "city": "Liège" if index % 2 else False,
+                    "country_id": self.env.ref("base.be").id if index % 2 else False,
+                    "parent_id": team.id,
+                    "lang": "fr_FR" if index % 9 == 1 and self.env["res.lang"]._lang_get("fr_FR") else False,
+                }
+            )
+            leads |= lead
+            members |= member
+        self.env.flush_all()
+        return leads, members
+
+    def close_and_read(self, leads, members):
+        try:
+            with self.env.cr.savepoint():
+                self.env["crm.lead"]._bulk_import_promote(
+                    dict(zip(leads.ids, members, strict=True)),
+                    {
+                        lead.id: f"Promoted to member {member.name}."
+                        for lead, member in zip(leads, members, strict=True)
+                    },
+                )
+                self.env.flush_all()
+                self.env.invalidate_all()
+                Lead = self.env["crm.lead"].with_context(active_test=False)
+                snapshot = {
+                    "leads": stored_rows(Lead.browse(leads.ids), lambda row: row["name"]),
+                    "members": stored_rows(members, lambda row: row["name"]),
+                    "frequencies": sorted(
+                        (freq.variable, freq.value, freq.team_id.id, freq.won_count, freq.lost_count)
+                        for freq in self.env["crm.lead.scoring.frequency"].search([])
+                    ),
+                    "activities": sorted(
+                        self.env["mail.activity"]
+                        .search([("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)])
+                        .mapped("summary")
+                    ),
+                    "notes": sorted(
+                        (message.res_id, message.body, message.subtype_id.id, message.message_type)
+                        for message in self.env["mail.message"].search(
+                            [
+                                ("model", "=", "crm.lead"),
+                                ("res_id", "in", leads.ids),
+                                ("message_type", "=", "notification"),
+                            ]
+                        )
+                    ),
+                }
+                raise RolledBack
+        except RolledBack:
+            pass
+        self.env.invalidate_all()
+        return snapshot
+
+    def test_same_as_one_write_per_lead(self):
+        leads, members = self.make_leads()
+        self.assertTrue(leads._bulk_close_safe())
+        activities = self.env["mail.activity"].search_count(
+            [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
+        )
+        self.assertEqual(activities, 12)
+        before = self.env.cr.now().replace(microsecond=0)
+        # logging.INFO: Odoo names another level "INFO"
+        with self.assertLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO) as logs:
+            fast = self.close_and_read(leads, members)
+        self.assertIn("60 leads linked", logs.output[0])
+        self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.lead_close_fast_path", "0")
+        self.assertFalse(leads._bulk_close_safe())
+        with self.assertNoLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO):
+            slow = self.close_and_read(leads, members)
+
+        self.assertEqual(set(fast["leads"]), set(slow["leads"]))
+        for key, row in fast["leads"].items():
+            for column in CLOSED_AT:
+                self.assertGreaterEqual(row[column], before, f"{key}: {column}")
+            differing = {
+                column: (value, slow["leads"][key][column])
+                for column, value in row.items()
+                if column not in TIMESTAMPS | CLOSED_AT and value != slow["leads"][key][column]
+            }
+            self.assertEqual(differing, {}, f"{key}: columns differ (fast, one write per lead)")
+        for key, row in fast["members"].items():
+            differing = {
+                column: (value, slow["members"][key][column])
+                for column, value in row.items()
+                if column not in TIMESTAMPS and value != slow["members"][key][column]
+            }
+            self.assertEqual(differing, {}, f"{key}: the member differs")
+        self.assertEqual(fast["frequencies"], slow["frequencies"])
+        self.assertEqual(fast["activities"], slow["activities"])
+        self.assertEqual(fast["activities"], [], "archived leads keep no activity")
+        self.assertEqual(fast["notes"], slow["notes"])
+        self.assertEqual(len([note for note in fast["notes"] if "Promoted to member" in note[1]]), 60)
+
+        # What the comparison covers really happened.
+        rows = fast["leads"]
+        self.assertTrue(all(not row["active"] and row["probability"] == 100 for row in rows.values()))
+        won_stages = self.env["crm.stage"].browse({row["stage_id"] for row in rows.values()})
+        self.assertTrue(won_stages and all(won_stages.mapped("is_won")))
+        self.assertEqual(rows["Lead 01"]["phone"], "+32 4 555 00 01", "the member's phone, not the lead's")
+        self.assertEqual(rows["Lead 01"]["street"], "1 Rue Haute", "the member's address")
+        self.assertEqual(rows["Lead 00"]["contact_name"], "Prospect Member 0")
+        self.assertEqual(rows["Lead 07"]["email_from"], "prospect.7@example.com")
+        self.assertEqual(rows["Lead 03"]["partner_id"], members[3].id)
+        lost = {(freq[0], freq[1]) for freq in fast["frequencies"] if freq[4] > 1}
+        self.assertIn(("stage_id", str(won_stages[0].id)), lost)
+        self.assertIn(("tag_id", str(self.tag.id)), lost)
+
+    def test_other_write_overrides_go_through_write(self):
+        """A module of this database that overrides crm.lead.write() (or an
+        automation rule) may act on a change of customer: one write per
+        lead then."""
+        leads, _members = self.make_leads()
+        self.assertTrue(leads._bulk_close_safe())
+        self.env["base.automation"].create(
+            {
+                "name": "Bulk close watcher",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "trigger": "on_write",
+            }
+        )
+        self.assertFalse(leads._bulk_close_safe())
