@@ -31,7 +31,7 @@ customers, scoring frequencies, activities and notes left by both ways."""
 
 import logging
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, models
 
@@ -67,7 +67,7 @@ class CrmLead(models.Model):
         else:
             leads._bulk_link_customers({lead_id: member.id for lead_id, member in member_of.items()})
         leads._bulk_import_set_won()
-        leads._message_log_batch(bodies={lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
+        leads._bulk_import_log({lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
         # Archived as won, not lost: Odoo reads an archived lead at 0% as lost.
         leads.write({"active": False, "probability": 100})
 
@@ -107,6 +107,29 @@ class CrmLead(models.Model):
         # scoring the new customers asked for would be replaced unread.
         for name in ("automated_probability", "probability"):
             self.env.remove_to_compute(self._fields[name], scored)
+
+    def _bulk_import_log(self, bodies):
+        """``_message_log_batch(bodies=bodies)``: the notes of all but two
+        leads are inserted like the second, whose note only differs by its
+        lead and text (the batch shares the author, subtype and message id)."""
+        if len(self) < bulk_insert.MIN_ROWS or not bulk_insert.fast_path_enabled(self.env, "lead_close_fast_path"):
+            self._message_log_batch(bodies=bodies)
+            return
+        heads, rest = self[:2], self[2:]
+        prototype = heads._message_log_batch(bodies={lead.id: bodies[lead.id] for lead in heads})[-1]
+        if not bulk_insert.is_quiet(prototype):
+            rest._message_log_batch(bodies={lead.id: bodies[lead.id] for lead in rest})
+            return
+        Message = self.env["mail.message"].sudo()
+        ids = bulk_insert.new_ids(Message, len(rest))
+        # Escaped as _message_log_batch() does, then sanitized as create().
+        bulk_insert.insert_like(
+            Message,
+            prototype.id,
+            ("res_id", "body"),
+            [(new_id, lead.id, escape(bodies[lead.id])) for new_id, lead in zip(ids, rest, strict=True)],
+        )
+        self.invalidate_recordset(["message_ids"])
 
     def _bulk_import_set_won(self):
         """crm's action_set_won, whose loop searches the won stages of the

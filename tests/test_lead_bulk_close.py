@@ -126,16 +126,21 @@ class TestLeadBulkClose(TransactionCase):
                         .search([("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)])
                         .mapped("summary")
                     ),
-                    "notes": sorted(
-                        (message.res_id, message.body, message.subtype_id.id, message.message_type)
-                        for message in self.env["mail.message"].search(
-                            [
-                                ("model", "=", "crm.lead"),
-                                ("res_id", "in", leads.ids),
-                                ("message_type", "=", "notification"),
-                            ]
-                        )
-                    ),
+                    # each lead's note, every column (the batch shares one
+                    # message id, drawn at random)
+                    "notes": {
+                        res_id: {column: value for column, value in row.items() if column != "message_id"}
+                        for res_id, row in stored_rows(
+                            self.env["mail.message"].search(
+                                [
+                                    ("model", "=", "crm.lead"),
+                                    ("res_id", "in", leads.ids),
+                                    ("body", "like", "Promoted to member"),
+                                ]
+                            ),
+                            lambda row: row["res_id"],
+                        ).items()
+                    },
                 }
                 raise RolledBack
         except RolledBack:
@@ -180,8 +185,16 @@ class TestLeadBulkClose(TransactionCase):
         self.assertEqual(fast["frequencies"], slow["frequencies"])
         self.assertEqual(fast["activities"], slow["activities"])
         self.assertEqual(fast["activities"], [], "archived leads keep no activity")
-        self.assertEqual(fast["notes"], slow["notes"])
-        self.assertEqual(len([note for note in fast["notes"] if "Promoted to member" in note[1]]), 60)
+        self.assertEqual(set(fast["notes"]), set(leads.ids))
+        for res_id, row in fast["notes"].items():
+            differing = {
+                column: (value, slow["notes"][res_id][column])
+                for column, value in row.items()
+                if column not in TIMESTAMPS | {"date"} and value != slow["notes"][res_id][column]
+            }
+            self.assertEqual(differing, {}, f"the note of lead {res_id} differs")
+        self.assertEqual(str(fast["notes"][leads[-1].id]["body"]), "<p>Promoted to member Prospect Member 59.</p>")
+        self.assertEqual(len({row["id"] for row in fast["notes"].values()}), 60)
 
         # What the comparison covers really happened.
         rows = fast["leads"]
@@ -196,6 +209,21 @@ class TestLeadBulkClose(TransactionCase):
         lost = {(freq[0], freq[1]) for freq in fast["frequencies"] if freq[4] > 1}
         self.assertIn(("stage_id", str(won_stages[0].id)), lost)
         self.assertIn(("tag_id", str(self.tag.id)), lost)
+
+    def test_notes_are_escaped_and_sanitized(self):
+        leads, members = self.make_leads()
+        hostile = '<img src=x onerror="alert(1)">Tom & Jerry'
+        with self.assertLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO):
+            self.env["crm.lead"]._bulk_import_promote(
+                dict(zip(leads.ids, members, strict=True)), {lead.id: hostile for lead in leads}
+            )
+        self.env.invalidate_all()
+        bodies = set(
+            self.env["mail.message"]
+            .search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids), ("body", "like", "Jerry")])
+            .mapped(lambda message: str(message.body))
+        )
+        self.assertEqual(bodies, {'<p>&lt;img src=x onerror="alert(1)"&gt;Tom &amp; Jerry</p>'})
 
     def test_other_write_overrides_go_through_write(self):
         """A module of this database that overrides crm.lead.write() (or an
