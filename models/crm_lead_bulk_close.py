@@ -66,6 +66,9 @@ class CrmLead(models.Model):
                 lead.write({"partner_id": member_of[lead.id].id})
         else:
             leads._bulk_link_customers({lead_id: member.id for lead_id, member in member_of.items()})
+        # What the leads take from their new customers is computed here, with
+        # tracking off as for the writes: a flush by a caller would track it.
+        leads.flush_model()
         leads._bulk_import_set_won()
         leads._bulk_import_log({lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
         # Archived as won, not lost: Odoo reads an archived lead at 0% as lost.

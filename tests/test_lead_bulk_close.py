@@ -112,6 +112,7 @@ class TestLeadBulkClose(TransactionCase):
                     },
                 )
                 self.env.flush_all()
+                self.env.cr.precommit.run()  # field tracking posts its messages at commit
                 self.env.invalidate_all()
                 Lead = self.env["crm.lead"].with_context(active_test=False)
                 snapshot = {
@@ -141,6 +142,19 @@ class TestLeadBulkClose(TransactionCase):
                             lambda row: row["res_id"],
                         ).items()
                     },
+                    # every message of the leads, tracking included
+                    "messages": sorted(
+                        (
+                            message.res_id,
+                            str(message.body),
+                            message.message_type,
+                            message.subtype_id.id,
+                            len(message.tracking_value_ids),
+                        )
+                        for message in self.env["mail.message"].search(
+                            [("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
+                        )
+                    ),
                 }
                 raise RolledBack
         except RolledBack:
@@ -193,6 +207,8 @@ class TestLeadBulkClose(TransactionCase):
                 if column not in TIMESTAMPS | {"date"} and value != slow["notes"][res_id][column]
             }
             self.assertEqual(differing, {}, f"the note of lead {res_id} differs")
+        self.assertEqual(fast["messages"], slow["messages"])
+        self.assertFalse([message for message in fast["messages"] if message[4]], "no tracking")
         self.assertEqual(str(fast["notes"][leads[-1].id]["body"]), "<p>Promoted to member Prospect Member 59.</p>")
         self.assertEqual(len({row["id"] for row in fast["notes"].values()}), 60)
 
