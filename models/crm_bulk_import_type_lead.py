@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
+from odoo.tools import SQL
 
 from ..engine import Column, Schema
 from .crm_bulk_import_lead_field import FIELD_PARSERS
@@ -211,18 +212,30 @@ class CrmBulkImportTypeLead(models.AbstractModel):
         self.env["crm.lead"].flush_model(["email_normalized", "partner_name", "name", "company_id"])
         # SQL on purpose: the check must see leads the uploader cannot read;
         # the warning names only those they may know of (_duplicate_warnings).
-        # Two btree indexes serve it (crm.lead init()).
+        # Two btree indexes serve it (crm.lead init()). The values are joined,
+        # not compared with "= ANY(array)": PostgreSQL may answer that through
+        # crm's trigram index on the email, about 8 ms per value.
         self.env.cr.execute(
-            """SELECT lead.name, lead.email_normalized, lower(lead.partner_name),
-                      partner.commercial_partner_id, lead.registered_agent_id
-                 FROM crm_lead lead
-                 LEFT JOIN res_partner partner ON partner.id = lead.registered_partner_id
-                WHERE lead.active AND (lead.company_id = %s OR lead.company_id IS NULL)
-                  AND (lead.email_normalized = ANY(%s) OR lower(lead.partner_name) = ANY(%s))""",
-            [job.company_id.id, emails, names],
+            SQL(
+                """SELECT lead.id, lead.name, lead.email_normalized, lower(lead.partner_name),
+                          partner.commercial_partner_id, lead.registered_agent_id
+                     FROM crm_lead lead
+                     LEFT JOIN res_partner partner ON partner.id = lead.registered_partner_id
+                    WHERE lead.active AND (lead.company_id = %(company)s OR lead.company_id IS NULL)
+                      AND lead.id IN (SELECT found.id FROM crm_lead found
+                                        JOIN unnest(%(emails)s::varchar[]) AS given(email)
+                                          ON found.email_normalized = given.email
+                                       UNION
+                                      SELECT found.id FROM crm_lead found
+                                        JOIN unnest(%(names)s::varchar[]) AS given(name)
+                                          ON lower(found.partner_name) = given.name)""",
+                company=job.company_id.id,
+                emails=emails,
+                names=names,
+            )
         )
         emails, names = set(emails), set(names)
-        for name, email, company, partner_id, agent_id in self.env.cr.fetchall():
+        for _id, name, email, company, partner_id, agent_id in self.env.cr.fetchall():
             if email in emails:
                 by_email.setdefault(email, []).append((name, partner_id, agent_id))
             if company in names:

@@ -287,9 +287,19 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         """({email: open lead}, {email: contact who is not a member}), from
         the contacts with these emails and the ids of the members among them
         (_contacts_by_email)."""
+        # The emails are joined, not searched with "in": PostgreSQL may answer
+        # that through crm's trigram index on the email, about 8 ms per email.
+        self.env["crm.lead"].flush_model(["email_normalized"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT lead.id FROM crm_lead lead
+                     JOIN unnest(%s::varchar[]) AS given(email) ON lead.email_normalized = given.email""",
+                list(emails),
+            )
+        )
         leads = self.env["crm.lead"].search(
             [
-                ("email_normalized", "in", list(emails)),
+                ("id", "in", [row[0] for row in self.env.cr.fetchall()]),
                 ("company_id", "in", [job.company_id.id, False]),
                 "|",
                 ("stage_id", "=", False),
