@@ -9,6 +9,7 @@ with a message meant for the user.
 import codecs
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -32,6 +33,14 @@ MAX_UNZIPPED = 500 * MB
 CONTROL_CHARS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
 # How our error files escape formulas (see writers.escape_formula).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# In a worksheet's XML: a row's number, a cell's value (or inline string),
+# a formula, the end of a cell. Tags may carry a namespace prefix.
+SHEET_TAGS = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?v>([^<]{0,64})|<(?:\w+:)?(is|f)\b|</(?:\w+:)?c>")
+ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+CALC_PROPERTIES = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*>")
+FULL_CALC_ON_LOAD = re.compile(rb'fullCalcOnLoad="(?:1|true)"')
+# Excel's first line naming the delimiter, quoted or not.
+SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*\r?\n', re.IGNORECASE)
 ACCEPTED = _lt("Accepted formats: CSV (comma, semicolon, tab or pipe separated) and XLSX.")
 
 
@@ -61,6 +70,8 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     sheet_name: str = ""
+    # XLSX: the sheet's last row holding a value (its formatting may go on)
+    last_row: int = 0
 
 
 def normalize_header(text):
@@ -144,10 +155,21 @@ def _encoding(stream, head, file_name):
             candidates = ["utf-16-le"]
         elif len(sample) > 3 and sample[0::2].count(0) > len(sample) // 4:
             candidates = ["utf-16-be"]
-        candidates += ["utf-8", "cp1252"]
-    for encoding in candidates:
-        if _decodes(stream, encoding):
-            return encoding
+        candidates += ["utf-8", "cp1252", "mac_roman"]
+    decoded = [encoding for encoding in candidates if _decodes(stream, encoding)]
+    if decoded and decoded[0] in ("cp1252", "mac_roman"):
+        # Excel for Mac writes "CSV" in Mac Roman, Excel for Windows in
+        # Windows-1252, and almost any bytes decode in both: Mac Roman when its
+        # accented letters sit in words as letters do, and better than in
+        # Windows-1252.
+        misplaced = {encoding: _misplaced(head.decode(encoding, "replace")) for encoding in decoded}
+        accented = sum(1 for byte in head if byte > 127)
+        if "mac_roman" in decoded and misplaced["mac_roman"] * 10 <= accented:
+            if decoded[0] == "mac_roman" or misplaced["mac_roman"] < misplaced["cp1252"]:
+                return "mac_roman"
+        decoded = [encoding for encoding in decoded if encoding != "mac_roman"]
+    if decoded:
+        return decoded[0]
     if b"\x00" in head[:2000]:
         raise ReadError(
             _lt(
@@ -155,6 +177,23 @@ def _encoding(stream, head, file_name):
             )
         )
     raise ReadError(_lt("The file's encoding could not be recognised. Save it as CSV UTF-8 and upload it again."))
+
+
+def _misplaced(text):
+    """How many non-ASCII characters of ``text`` read as a wrong decoding
+    writes them: a symbol stuck to a word ("Wei§", "J¸rgen") or a capital
+    inside a lowercase word ("JŸrgen", "RenŽe")."""
+    count = 0
+    for index, char in enumerate(text):
+        if char < "\x80":
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if not char.isalpha():
+            count += before.isalpha() or after.isalpha()
+        elif char.isupper() and before.isalpha() and before.islower():
+            count += 1
+    return count
 
 
 def _decodes(stream, encoding):
@@ -221,13 +260,18 @@ def _read_csv(stream, head, file_name, max_rows=None):
                 "%(name)s is not a CSV or XLSX file. %(accepted)s", name=file_name or _lt("The file"), accepted=ACCEPTED
             )
         )
-    delimiter = _sniff_delimiter(start.lstrip("\ufeff"), complete)
+    # Excel's "sep=;" first line names the delimiter; Excel shows the file
+    # from the next line on, and so do the row numbers here.
+    declared = SEP_LINE.match(start.lstrip("\ufeff"))
+    delimiter = declared.group(1) if declared else _sniff_delimiter(start.lstrip("\ufeff"), complete)
 
     def numbered():
         # Row numbers as a spreadsheet shows them: a quoted cell with line
         # breaks is still one row.
         number = 0
         try:
+            if declared:
+                text.readline()
             for number, record in enumerate(csv.reader(text, delimiter=delimiter), 1):  # noqa: B007 - used below
                 yield number, _clean_record(record)
         except csv.Error as error:
@@ -270,6 +314,8 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
                     )
                 )
             _check_unzipped_size(archive, max_unzipped)
+            calc = CALC_PROPERTIES.search(archive.read("xl/workbook.xml"))
+            recalculate = bool(calc and FULL_CALC_ON_LOAD.search(calc.group(0)))
     except ReadError:
         raise
     except Exception:  # noqa: BLE001 - BadZipFile, and NotImplementedError, EOFError... for mangled headers
@@ -290,11 +336,21 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
     if not book.worksheets:
         book.close()
         raise ReadError(_lt("The workbook has no worksheet to read (only charts, or none at all)."))
-    sheet = book[sheet_name] if sheet_name else book.worksheets[0]
+    # The first sheet the user sees: a hidden sheet (a lookup list, an old
+    # version) is not what they mean to import.
+    visible = [sheet for sheet in book.worksheets if getattr(sheet, "sheet_state", "visible") == "visible"]
+    sheet = book[sheet_name] if sheet_name else (visible or book.worksheets)[0]
+    try:
+        last_row = _scan_sheet(sheet, recalculate)
+    except ReadError:
+        book.close()
+        raise
 
     def numbered():
         try:
-            for number, record in enumerate(sheet.iter_rows(values_only=True), 1):
+            # Up to the last row that holds a value: formatting applied to
+            # whole columns makes a sheet reach row 1,048,576.
+            for number, record in enumerate(sheet.iter_rows(max_row=max(last_row, 1), values_only=True), 1):
                 yield number, [_cell_text(value) for value in record]
         except ReadError:
             raise
@@ -306,7 +362,60 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
             book.close()
             stream.close()
 
-    return _table(numbered(), "xlsx", max_rows, sheet_name=sheet.title)
+    return _table(numbered(), "xlsx", max_rows, sheet_name=sheet.title, last_row=last_row)
+
+
+def _scan_sheet(sheet, recalculate):
+    """The number of the sheet's last row holding a value, read from its XML
+    without building cells. Refuses a sheet whose formulas were never
+    calculated: a program wrote the file (openpyxl, XlsxWriter...) and no
+    spreadsheet saved it, so their cells hold no value or a placeholder 0
+    (``recalculate``: the workbook asks to be calculated when opened)."""
+    try:
+        source = sheet._get_source()  # the worksheet's XML, as openpyxl reads it
+    except AttributeError:  # not a read-only worksheet
+        return sheet.max_row or 0
+    row = last_row = formulas = missing = zeros = 0
+    in_formula = has_value = False
+    carry = b""
+    with source:
+        while True:
+            chunk = source.read(DECODE_CHUNK)
+            data = carry + chunk
+            cut = len(data) - 4096 if chunk else len(data)
+            end = 0
+            for match in SHEET_TAGS.finditer(data):
+                if match.start() >= cut:
+                    break
+                end = match.end()
+                attributes, value, tag = match.group(1), match.group(2), match.group(3)
+                if attributes is not None:
+                    number = ROW_NUMBER.search(attributes)
+                    row = int(number.group(1)) if number else row + 1
+                elif value is not None or tag == b"is":
+                    last_row, has_value = row, True
+                    if in_formula and value is not None and value.strip() in (b"0", b""):
+                        zeros += 1
+                elif tag == b"f":
+                    in_formula, has_value = True, False
+                    formulas += 1
+                else:  # the end of a cell
+                    missing += in_formula and not has_value
+                    in_formula = has_value = False
+            if not chunk:
+                break
+            carry = data[max(end, cut) :]
+    if missing or (recalculate and formulas and zeros == formulas):
+        raise ReadError(
+            _lt(
+                "The sheet %(sheet)s holds %(count)s formulas whose values were never calculated: the file was "
+                "written by a program, not saved by a spreadsheet. Open it in Excel, LibreOffice or Google "
+                "Sheets, save it, and upload it again.",
+                sheet=sheet.title,
+                count=formulas,
+            )
+        )
+    return last_row
 
 
 def _check_unzipped_size(archive, max_unzipped):
