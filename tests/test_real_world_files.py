@@ -114,27 +114,18 @@ class TestRealWorldFiles(BulkImportCase):
     def test_formulas_never_calculated_by_openpyxl(self):
         """openpyxl writes formulas without values: "a value is required"
         was said of each row instead of the file's one problem."""
-        book = openpyxl.Workbook()
-        sheet = book.active
-        for row in self.rows(["Ann Lee", "Bob Stone"]):
-            sheet.append(row)
-        sheet["A2"] = '=UPPER("ann lee")'
-        buffer = io.BytesIO()
-        book.save(buffer)
-        self.assert_refused_unwritten(buffer.getvalue(), "1 formulas whose values were never calculated")
+        rows = self.rows(["Ann Lee", "Bob Stone"])
+        rows[1][0] = '=UPPER("ann lee")'
+        content = workbook(rows)
+        self.assert_refused_unwritten(content, "1 formulas whose values were never calculated")
 
     def test_formulas_saved_by_a_spreadsheet(self):
         """Formulas a spreadsheet calculated and saved are read as the values
         it shows."""
-        book = openpyxl.Workbook()
-        sheet = book.active
-        for row in self.rows(["Ann Lee", "Bob Stone"]):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
+        content = workbook(self.rows(["Ann Lee", "Bob Stone"]))
         # What a spreadsheet writes: the formula and the value it calculated.
         content = rewrite_sheet(
-            buffer.getvalue(),
+            content,
             lambda xml: re.sub(
                 rb'<c r="A2" t="inlineStr"><is><t>Ann Lee</t></is></c>',
                 b'<c r="A2" t="str"><f>UPPER("ann")&amp;" Lee"</f><v>ANN Lee</v></c>',
@@ -149,15 +140,10 @@ class TestRealWorldFiles(BulkImportCase):
         """Excel writes every row of a column formatted as a whole, down to row
         1,048,576: the rows past the data are not read (50 members took 14 s
         to preview, again at every read)."""
-        book = openpyxl.Workbook()
-        sheet = book.active
-        for row in self.rows(["Ann Lee", "Bob Stone"]):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
+        content = workbook(self.rows(["Ann Lee", "Bob Stone"]))
         styled = b"".join(b'<row r="%d" s="1" customFormat="1"/>' % number for number in range(4, 1048577))
         content = rewrite_sheet(
-            buffer.getvalue(),
+            content,
             lambda xml: xml.replace(b"</sheetData>", styled + b"</sheetData>").replace(
                 b'<dimension ref="A1:E3"/>', b'<dimension ref="A1:E1048576"/>'
             ),
@@ -175,6 +161,17 @@ class TestRealWorldFiles(BulkImportCase):
         self.assertIn(message, str(refused.exception))
         self.assertIn("Open it in Excel, LibreOffice or Google Sheets, save it", str(refused.exception))
         self.assertEqual(self.env["res.partner"].search_count([]), partners, "nothing written")
+
+
+def workbook(rows):
+    """An XLSX file of ``rows`` as openpyxl writes it (inline strings; a
+    text starting with "=" is a formula)."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def rewrite_sheet(content, change):
