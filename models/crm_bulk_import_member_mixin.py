@@ -7,9 +7,17 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.billing import day_in_month, next_bill_date, prorated_amount
+from ..engine.numbers import column_decimal, read_number
 from .crm_bulk_import_type import Result
 
-NUMBER_RE = re.compile(r"^-?\d+([.,]\d+)?$")
+
+class CustomColumns(dict):
+    """{file column: property name}, with the decimal separator each column
+    shows in the chunk's values (``decimals``)."""
+
+    decimals = None
+
+
 # Custom fields one import may add to the company. Every column mapped to no
 # field becomes one, shown on every member form: a file with more is most
 # likely mapped wrong (or built to flood the company with fields).
@@ -388,15 +396,32 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         headers = [header for header in headers if header in by_string or any(row.raw.get(header) for row in rows)]
         new = [header for header in headers if header not in by_string]
         self._check_custom_field_limits(new, len(definitions))
+        decimals = {
+            header: column_decimal(str(row.raw.get(header) or "") for row in rows if row.raw.get(header))
+            for header in headers
+        }
         for header in new:
             values = [str(row.raw.get(header) or "") for row in rows if row.raw.get(header)]
-            numeric = values and all(NUMBER_RE.match(value) for value in values)
+            # A number column when every value reads as one number; a value
+            # that reads two ways ("1.500") keeps the column text, as written.
+            numeric = values and all(self._custom_number(job, value, decimals[header]) is not None for value in values)
             name = self._property_name(header, set(by_string.values()))
             definitions.append({"name": name, "string": header, "type": "float" if numeric else "char"})
             by_string[header] = name
         if new:
             company.member_properties_definition = definitions
-        return {header: by_string[header] for header in headers}
+        custom = CustomColumns({header: by_string[header] for header in headers})
+        custom.decimals = decimals
+        return custom
+
+    @api.model
+    def _custom_number(self, job, text, decimal):
+        """The number ``text`` means, or None (not a number, or one that
+        reads two ways: "1.500")."""
+        try:
+            return read_number(text, decimal or self.env["crm.bulk.import.type"]._language_decimal(text, job))
+        except ValueError:
+            return None
 
     @api.model
     def _property_name(self, header, taken):
@@ -423,7 +448,21 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
             text = str(row.raw.get(header) or "").strip()
             if not text:
                 continue
-            values[name] = float(text.replace(",", ".")) if definitions.get(name) == "float" else text
+            if definitions.get(name) != "float":
+                values[name] = text
+                continue
+            number = self._custom_number(job, text, (getattr(custom, "decimals", None) or {}).get(header))
+            if number is None:
+                raise UserError(
+                    self.env._(
+                        'Row %(row)s, column "%(column)s", value "%(value)s": this custom field holds numbers, '
+                        "and this value reads as none or as two (write 1500 or 1.5, not 1.500).",
+                        row=row.row_number,
+                        column=header,
+                        value=text,
+                    )
+                )
+            values[name] = number
         return {"member_company_id": company.id, "member_properties": values}
 
     # ------------------------------------------------------------

@@ -3,11 +3,12 @@ import hmac
 import json
 import re
 from collections import defaultdict, namedtuple
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo import api, models
 from odoo.tools.misc import hmac as odoo_hmac
 
+from ..engine.numbers import AmbiguousNumber, column_decimal, read_number
 from ..writers import write_csv, write_xlsx
 
 # What applying one row gave: status is created / updated / skipped / error;
@@ -20,6 +21,15 @@ Row = namedtuple("Row", "line row_number values raw")
 StagedLine = namedtuple("StagedLine", "id row_number values extra_values")
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+# Spaces a cell may hold that look like spaces (no-break, narrow, figure),
+# and characters that show nothing (zero-width, word joiner, BOM).
+ODD_SPACES = re.compile(r"[\u00a0\u2007\u202f]")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# What Excel shows of a long number it turned into a float: 4.91701234567E+11.
+SCIENTIFIC = re.compile(r"^[+-]?\d(?:[.,]\d+)?E[+-]?\d+$", re.IGNORECASE)
+# A date cell that lost its format: the spreadsheet's day number (1954-2119).
+SERIAL_DATE = re.compile(r"^[2-7]\d{4}$")
+SPREADSHEET_EPOCH = date(1899, 12, 30)
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -164,6 +174,13 @@ class CrmBulkImportType(models.AbstractModel):
         schema = self._schema()
         header_by_key = {key: header for header, key in (job.mapping or {}).items() if key}
         plan = [(column, header_by_key.get(column.key)) for column in schema.columns]
+        # The decimal separator each number column shows in this chunk's
+        # values, for the values that could use either ("1.500").
+        decimals = {
+            column.key: column_decimal((line.values or {}).get(header) or "" for line in lines)
+            for column, header in plan
+            if column.parser == "number" and header
+        }
         rows, errors = [], {}
         for line in lines:
             raw = line.values or {}
@@ -190,7 +207,9 @@ class CrmBulkImportType(models.AbstractModel):
                 text = raw.get(header) if header else None
                 if text and not isinstance(text, str):
                     text = str(text)
-                text = text.strip() if text else ""
+                # What the person sees: a no-break space is a space, a
+                # zero-width character nothing.
+                text = INVISIBLE.sub("", ODD_SPACES.sub(" ", text)).strip() if text else ""
                 if not text:
                     if column.required:
                         problems.append(
@@ -202,11 +221,23 @@ class CrmBulkImportType(models.AbstractModel):
                         )
                     values[column.key] = False if column.parser not in ("emails", "names") else []
                     continue
+                if column.parser == "text" and SCIENTIFIC.match(text):
+                    problems.append(
+                        self.env._(
+                            'Row %(row)s, column "%(column)s", value "%(value)s": the spreadsheet turned this '
+                            "value into a number and shows it in scientific notation, its last digits lost. "
+                            "Format the column as Text, type the values again and save the file.",
+                            row=line.row_number,
+                            column=header,
+                            value=text,
+                        )
+                    )
+                    continue
                 if column.parser == "text":
                     values[column.key] = text
                     continue
                 try:
-                    values[column.key] = self._parse_value(column, text, job)
+                    values[column.key] = self._parse_value(column, text, job, decimals.get(column.key))
                 except RowError as error:
                     problems.append(
                         self.env._(
@@ -224,7 +255,7 @@ class CrmBulkImportType(models.AbstractModel):
         return rows, errors
 
     @api.model
-    def _parse_value(self, column, text, job):  # noqa: PLR0911 - one return per parser
+    def _parse_value(self, column, text, job, decimal=None):  # noqa: PLR0911 - one return per parser
         parser = column.parser
         if parser == "text":
             return text
@@ -235,62 +266,132 @@ class CrmBulkImportType(models.AbstractModel):
         if parser == "names":
             return [part.strip() for part in text.split(",") if part.strip()]
         if parser == "number":
-            return self._parse_number(text)
+            return self._parse_number(text, decimal, job)
         if parser == "integer":
             try:
                 return int(text)
             except ValueError:
                 raise RowError(self.env._("a whole number is expected.")) from None
         if parser == "date":
-            return self._parse_date(text, column.date_format or job.date_format)
+            if column.date_format:
+                return self._parse_fixed_date(text, column.date_format)
+            return self._parse_date(text, job.date_format, job)
         raise RowError(self.env._("unknown parser %(parser)s", parser=parser))
 
     @api.model
-    def _parse_number(self, text):
-        """1234.5, 1,234.50, 1.234,50, 1 234,5 and a currency sign are all read;
-        the last of "," and "." is the decimal separator."""
-        cleaned = re.sub(r"[^\d,.\-]", "", text)
-        if "," in cleaned and "." in cleaned:
-            decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
-            decimal = ","
-        else:
-            decimal = "."
-        thousands = "." if decimal == "," else ","
-        cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
+    def _parse_number(self, text, decimal=None, job=None):
+        """1234.5, 1,234.50, 1.234,50, 1 234,5, 1'234.5 and currency signs are
+        read (engine.numbers). "1.500" needs ``decimal`` (what the column
+        shows elsewhere) or the user's language to settle it."""
         try:
-            return float(cleaned)
+            return read_number(text, decimal or self._language_decimal(text, job))
+        except AmbiguousNumber as ambiguous:
+            # formatted apart: Babel's extractor evaluates the arguments of _()
+            thousands, decimals = (f"{reading:g}" for reading in ambiguous.readings)
+            raise RowError(
+                self.env._(
+                    "this number reads as %(thousands)s or as %(decimals)s. Write it without a thousands "
+                    "separator (%(thousands)s), or with the decimal separator the column uses elsewhere.",
+                    thousands=thousands,
+                    decimals=decimals,
+                )
+            ) from None
         except ValueError:
             raise RowError(self.env._("a number is expected.")) from None
 
     @api.model
-    def _parse_email(self, text):
-        if not EMAIL_RE.match(text):
-            raise RowError(self.env._("this is not a valid email address."))
-        return text.lower()
+    def _language_decimal(self, text, job):
+        """The decimal separator the user's language settles "1.500" or
+        "1,500" with, or None: German reads "1.500" as thousands (its
+        thousands separator), French "1,500" as decimals (its thousands are
+        spaces); English could mean either of a foreign file."""
+        separator = "," if "," in text else "." if "." in text else None
+        if not separator:
+            return None
+        lang = self.env["res.lang"]._lang_get((job.create_uid.lang if job else None) or self.env.lang or "en_US")
+        if not lang:
+            return None
+        if lang.thousands_sep == separator:
+            return "." if separator == "," else ","
+        if lang.decimal_point == separator and lang.thousands_sep not in (",", "."):
+            return separator
+        return None
 
     @api.model
-    def _parse_date(self, text, date_format):
-        """ISO dates always; otherwise the format chosen on the job. With no
-        format chosen, a date like 03/04/2025 is ambiguous and never guessed."""
+    def _parse_email(self, text):
+        """An address as a person reads it: "mailto:", "Name <address>" and a
+        trailing dot taken off, in lower case."""
+        email = text.strip()
+        bracketed = re.search(r"<([^<>]+)>\s*$", email)
+        if bracketed:
+            email = bracketed.group(1)
+        email = re.sub(r"^mailto:", "", email.strip(), flags=re.IGNORECASE).strip().rstrip(".")
+        if not EMAIL_RE.match(email):
+            raise RowError(self.env._("this is not a valid email address."))
+        return email.lower()
+
+    @api.model
+    def _parse_date(self, text, date_format, job=None):
+        """ISO dates always, and a spreadsheet's day number (a date cell that
+        lost its format); otherwise the format chosen on the job or, by
+        default, the user's language's (day first in French)."""
         if ISO_DATE_RE.match(text):
             try:
                 return date.fromisoformat(text[:10])
             except ValueError:
                 raise RowError(self.env._("this is not a valid date.")) from None
-        if date_format and date_format != "auto":
+        if SERIAL_DATE.match(text):
+            return SPREADSHEET_EPOCH + timedelta(days=int(text))
+        chosen = date_format if date_format and date_format != "auto" else self._language_date_format(job)
+        if chosen:
             try:
-                return datetime.strptime(text, date_format).date()
+                return datetime.strptime(text, chosen).date()
             except ValueError:
-                raise RowError(
-                    self.env._(
-                        "this date does not follow the chosen format %(format)s.",
-                        format=date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY"),
+                if date_format and date_format != "auto":
+                    message = self.env._("this date does not follow the chosen format %(format)s.")
+                else:
+                    message = self.env._(
+                        "this date does not follow your language's format %(format)s: write it so, or as "
+                        "YYYY-MM-DD, or choose the date format in the wizard."
                     )
-                ) from None
+                raise RowError(message % {"format": self._format_label(chosen)}) from None
         raise RowError(
             self.env._("the date is ambiguous: write it as YYYY-MM-DD or choose the date format in the wizard.")
         )
+
+    @api.model
+    def _parse_fixed_date(self, text, date_format):
+        """A column whose dates are always written one way (Billing Start
+        Date is MM/DD/YYYY), whatever the file's format."""
+        if ISO_DATE_RE.match(text):
+            return self._parse_date(text, date_format)
+        try:
+            return datetime.strptime(text, date_format).date()
+        except ValueError:
+            raise RowError(
+                self.env._(
+                    "this column's dates are always written %(format)s, whatever the date format chosen for "
+                    "the file (or YYYY-MM-DD).",
+                    format=self._format_label(date_format),
+                )
+            ) from None
+
+    @api.model
+    def _format_label(self, date_format):
+        return date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY")
+
+    @api.model
+    def _language_date_format(self, job):
+        """The user's language's date format, when it writes days, months and
+        four-digit years in numbers (DD/MM/YYYY in French, MM/DD/YYYY in US
+        English), else None."""
+        lang = self.env["res.lang"]._lang_get((job.create_uid.lang if job else None) or self.env.lang or "en_US")
+        date_format = lang.date_format if lang else ""
+        if sorted(re.findall(r"%\w", date_format)) == ["%Y", "%d", "%m"] and not re.search(
+            r"[A-Za-z]", re.sub(r"%\w", "", date_format)
+        ):
+            return date_format
+        return None
 
     @api.model
     def _find_countries(self, names):

@@ -124,7 +124,7 @@ class TestDemoFiles(TransactionCase):
             {
                 2: 'Did you mean "Dedicated Desk"?',
                 3: "Next Invoice Date",
-                4: "03/04/2025",
+                4: "31/04/2025",
                 5: "Jean Inconnu",
                 6: '"Nom": a value is required',
             },

@@ -6,6 +6,7 @@ tests/README.md lists them."""
 
 import io
 import re
+import unittest
 import zipfile
 from datetime import date, timedelta
 
@@ -14,7 +15,10 @@ import xlsxwriter
 
 from odoo.exceptions import UserError
 
-from .common import BulkImportCase
+from ..engine.numbers import AmbiguousNumber, column_decimal, read_number
+from ..models.crm_bulk_import_type import RowError
+from .common import BulkImportCase, csv_bytes
+from .test_lead import LeadCase
 
 HEADER = ["Name", "Plan Name", "Start Date", "Next Invoice Date", "Email"]
 PEOPLE = ["Jürgen Weiß", "Renée Köhler", "Françoise Müller", "Zoë Ångström"]
@@ -185,3 +189,194 @@ def rewrite_sheet(content, change):
                 data = change(data)
             target.writestr(info.filename, data)
     return buffer.getvalue()
+
+
+class TestNumbersAsWritten(unittest.TestCase):
+    """engine.numbers on the values spreadsheets hold."""
+
+    def test_unambiguous_values(self):
+        for text, number in [
+            ("1234.5", 1234.5),
+            ("1,234.50", 1234.5),
+            ("1.234,50", 1234.5),
+            ("1 234,56 €", 1234.56),
+            ("1\u00a0234,56\u00a0€", 1234.56),
+            ("1\u202f234,56", 1234.56),
+            ("1'234.50", 1234.5),
+            ("CHF 1'234.50", 1234.5),
+            ("1.234.567", 1234567),
+            ("2,5", 2.5),
+            ("0.500", 0.5),
+            ("-12.75", -12.75),
+            ("12500", 12500),
+        ]:
+            with self.subTest(text=text):
+                self.assertEqual(read_number(text), number)
+
+    def test_ambiguous_values_need_a_decimal_separator(self):
+        for text, readings in [
+            ("1.500", (1500, 1.5)),
+            ("12.500", (12500, 12.5)),
+            ("€ 2.000", (2000, 2)),
+            ("1,500", (1500, 1.5)),
+        ]:
+            with self.subTest(text=text):
+                with self.assertRaises(AmbiguousNumber) as ambiguous:
+                    read_number(text)
+                self.assertEqual(ambiguous.exception.readings, readings)
+        self.assertEqual(read_number("1.500", ","), 1500)
+        self.assertEqual(read_number("1.500", "."), 1.5)
+        self.assertEqual(read_number("1,500", ","), 1.5)
+
+    def test_a_column_tells_its_decimal_separator(self):
+        self.assertEqual(column_decimal(["1.500", "2.000,50", "750"]), ",")
+        self.assertEqual(column_decimal(["1,500", "12.75"]), ".")
+        self.assertIsNone(column_decimal(["1.500", "2.000"]))
+        self.assertIsNone(column_decimal(["2,5", "12.75"]), "the values disagree")
+
+    def test_not_numbers(self):
+        for text in ("12abc", "1.2.3,4,5x", "n/a", "--"):
+            with self.subTest(text=text), self.assertRaises(ValueError):
+                read_number(text)
+
+
+class TestNumbersStored(LeadCase):
+    """German thousands were stored as decimals: "12.500" as 12.5."""
+
+    def revenue_rows(self, *revenues):
+        rows = []
+        for index, revenue in enumerate(revenues):
+            row = self.lead_row(self.reseller.partner_code, name=f"Lead {index}", email=f"buyer{index}@acme.example")
+            row[-1] = revenue
+            rows.append(row)
+        return rows
+
+    def revenues(self, job):
+        leads = self.env["crm.lead"].search([("bulk_import_job_id", "=", job.id)], order="id")
+        return leads.mapped("expected_revenue")
+
+    def test_the_file_settles_german_thousands(self):
+        job = self.import_leads(self.revenue_rows("12.500", "€ 2.000,50", "1.500"))
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        self.assertEqual(self.revenues(job), [12500, 2000.5, 1500])
+
+    def test_an_ambiguous_number_is_a_row_error(self):
+        job = self.import_leads(self.revenue_rows("12.500"))
+        self.assertEqual(self.revenues(job), [])
+        self.assertIn(
+            'column "Expected revenue", value "12.500": this number reads as 12500 or as 12.5. Write it without '
+            "a thousands separator (12500)",
+            job.line_ids.message,
+        )
+
+    def test_a_german_user_means_thousands(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.importer.lang = "de_DE"
+        job = self.import_leads(self.revenue_rows("12.500", "€ 2.000"))
+        self.assertEqual(self.revenues(job), [12500, 2000])
+
+    def test_member_custom_number_field(self):
+        """A column mapped to no field becomes a custom field of the members:
+        a number field when its values read as numbers, as the file means
+        them; text when a value reads two ways."""
+        desk = self.make_plan("Coworking Desk", 310)
+        next_invoice = (date.today() + timedelta(days=20)).isoformat()
+        rows = [HEADER + ["Kaution", "Locker"]]
+        for index, (deposit, locker) in enumerate([("1.500", "1.250"), ("2.000,50", "2.500"), ("750", "")]):
+            rows.append(
+                [f"Member {index}", desk.name, "2026-01-05", next_invoice, f"m{index}@example.com", deposit, locker]
+            )
+        job = self.import_through_wizard("member", csv_bytes(rows), "members.csv", self.manager)
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        members = self.env["res.partner"].search([("email", "in", ["m0@example.com", "m1@example.com"])], order="email")
+        definitions = {d["string"]: d for d in self.env.company.member_properties_definition}
+        self.assertEqual(definitions["Kaution"]["type"], "float")
+        self.assertEqual(definitions["Locker"]["type"], "char", "1.250 and 2.500 read two ways: kept as written")
+        kaution, locker = definitions["Kaution"]["name"], definitions["Locker"]["name"]
+        self.assertEqual([member.member_properties[kaution] for member in members], [1500, 2000.5])
+        self.assertEqual([member.member_properties[locker] for member in members], ["1.250", "2.500"])
+
+
+class TestCellsAsPeopleWriteThem(BulkImportCase):
+    """Cells a spreadsheet mangled or a person pasted, in a member import."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_plan(cls, "Coworking Desk", 310)
+        cls.next_invoice = (date.today() + timedelta(days=20)).isoformat()
+
+    def import_rows(self, rows, user=None, header=(*HEADER, "Phone")):
+        content = csv_bytes([list(header)] + [list(row) for row in rows])
+        return self.import_through_wizard("member", content, "members.csv", user or self.manager)
+
+    def member(self, email):
+        return self.env["res.partner"].search([("email", "=", email)])
+
+    def test_excel_float_phone_is_refused_on_its_row(self):
+        """Excel shows a long phone number as 4.91701234567E+11: it was stored
+        as the phone."""
+        job = self.import_rows(
+            [
+                ("Ann Lee", "Coworking Desk", "2026-01-05", self.next_invoice, "ann@example.com", "4.91701234567E+11"),
+                ("Bob Stone", "Coworking Desk", "2026-01-05", self.next_invoice, "bo@example.com", "+49 170 1234567"),
+            ]
+        )
+        self.assertFalse(self.member("ann@example.com"))
+        self.assertEqual(self.member("bo@example.com").phone, "+49 170 1234567")
+        failed = job.line_ids.filtered(lambda line: line.status == "error")
+        self.assertIn('column "Phone", value "4.91701234567E+11": the spreadsheet turned this value', failed.message)
+
+    def test_emails_as_people_paste_them(self):
+        pasted = {
+            "mailto:Ann.Lee@Example.com": "ann.lee@example.com",
+            "Bob Stone <bobby@example.com>": "bobby@example.com",
+            "carl@example.com.": "carl@example.com",
+            "dora@exa\u200bmple.com": "dora@example.com",
+            "\u00a0eve@example.com\u00a0": "eve@example.com",
+        }
+        rows = [
+            (f"Member {index}", "Coworking Desk", "2026-01-05", self.next_invoice, email, "")
+            for index, email in enumerate(pasted)
+        ]
+        job = self.import_rows(rows)
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        for email in pasted.values():
+            self.assertEqual(len(self.member(email)), 1, email)
+
+    def test_no_break_space_in_a_plan_name(self):
+        job = self.import_rows(
+            [("Ann Lee", "Coworking\u00a0Desk", "2026-01-05", self.next_invoice, "ann@example.com", "")]
+        )
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        self.assertEqual(self.member("ann@example.com").member_subscription_ids.template_id.name, "Monthly")
+
+    def test_serial_number_date(self):
+        """A date cell that lost its format shows the spreadsheet's day
+        number: "does not follow the chosen format" was said of 46037."""
+        job = self.import_rows([("Ann Lee", "Coworking Desk", "46037", self.next_invoice, "ann@example.com", "")])
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        self.assertEqual(self.member("ann@example.com").member_subscription_ids.date_start, date(2026, 1, 15))
+
+    def test_french_user_writes_the_day_first(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.manager.lang = "fr_FR"
+        job = self.import_rows([("Ann Lee", "Coworking Desk", "05/06/2025", self.next_invoice, "ann@example.com", "")])
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        self.assertEqual(self.member("ann@example.com").member_subscription_ids.date_start, date(2025, 6, 5))
+
+    def test_a_column_with_its_own_date_format_says_so(self):
+        """Billing Start Date is always MM/DD/YYYY: "15.03.2026" with
+        DD.MM.YYYY chosen for the file was refused with "does not follow
+        MM/DD/YYYY", not saying that this column's format is fixed."""
+        promote = self.env["crm.bulk.import.type.promote"]
+        column = promote._schema().by_key["billing_start_date"]
+        job = self.make_job(b"Email\r\nx@example.com\r\n", "promote.csv", import_type="promote", date_format="%d.%m.%Y")
+        with self.assertRaises(RowError) as refused:
+            promote._parse_value(column, "15.03.2026", job)
+        self.assertEqual(
+            str(refused.exception),
+            "this column's dates are always written MM/DD/YYYY, whatever the date format chosen for the file "
+            "(or YYYY-MM-DD).",
+        )
+        self.assertEqual(promote._parse_value(column, "03/15/2026", job), date(2026, 3, 15))
