@@ -168,8 +168,19 @@ class CrmBulkImportTypeLead(models.AbstractModel):
             leads = self.env["crm.lead"].sudo()._bulk_import_create([vals for _row, vals in to_create])
             leads = leads.with_env(self.env)
         undo = UndoLog()
+        first_row = {}
         for (row, _vals), lead in zip(to_create, leads, strict=True):
             warnings = self._duplicate_warnings(job, row, duplicates)
+            email = row.values.get("email_from")
+            if email and first_row.setdefault(email, row.row_number) != row.row_number:
+                warnings.append(
+                    self.env._(
+                        'Warning, row %(row)s: row %(first)s of this file has the same email "%(email)s".',
+                        row=row.row_number,
+                        first=first_row[email],
+                        email=email,
+                    )
+                )
             results[row.line.id] = Result("created", "\n".join(warnings), "crm.lead" if lead else "", lead.id)
             undo.created(row.line.id, lead)
         return undo.attach(results)

@@ -143,9 +143,27 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         job_members = self._job_members(job, {row.values["name"] for row in rows} | payer_names)
         odoo_members = self._existing_members(job, payer_names)
         custom = self._custom_columns(job, rows)
-        results, valid = {}, []
+        results, valid, first_row = {}, [], {}
 
         for row in rows:
+            email = row.values["email"]
+            first = first_row.setdefault(email, row) if email else row
+            if first.values["name"] != row.values["name"]:
+                # The same person under two names: one member, from the first
+                # row (rows with the same name and email give one member
+                # several plans).
+                results[row.line.id] = Result(
+                    "skipped",
+                    self.env._(
+                        'Row %(row)s has the same email as row %(first)s ("%(email)s") under another name: one '
+                        "member is made, from row %(first)s. To give that member a second plan, write the same "
+                        "name on both rows.",
+                        row=row.row_number,
+                        first=first.row_number,
+                        email=email,
+                    ),
+                )
+                continue
             problems, plan_name = [], row.values["plan_name"]
             plan = plans.get(plan_name.lower())
             if not plan or plan.name != plan_name:

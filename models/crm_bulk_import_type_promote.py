@@ -137,9 +137,23 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         teams = self._find_teams(job, {self._team_name(row) for row in rows})
         custom = self._custom_columns(job, rows)
 
-        results, valid = {}, []
+        results, valid, first_row = {}, [], {}
         for row in rows:
             email = row.values["email"]
+            if email in first_row:
+                # One person, promoted once: by the first row with the email.
+                results[row.line.id] = Result(
+                    "skipped",
+                    self.env._(
+                        'Row %(row)s has the same email as row %(first)s ("%(email)s"): that person is promoted '
+                        "once, by row %(first)s.",
+                        row=row.row_number,
+                        first=first_row[email],
+                        email=email,
+                    ),
+                )
+                continue
+            first_row[email] = row.row_number
             lead, contact = leads.get(email), contacts.get(email)
             member = existing.get(email)
             if member and member.id in member_ids and not contact:

@@ -413,3 +413,21 @@ class TestPromote(BulkImportCase):
         self.assertEqual(
             second.message, 'Row 3, column "Country", value "Atlantis": Country not found: use its name or ISO code.'
         )
+
+    def test_the_same_email_twice_promotes_one_person(self):
+        """The same email on two rows (another case) promoted the person twice:
+        two members, two subscriptions."""
+        job = self.promote(
+            [
+                ["jane@example.com", "Jane", "Doe", "Acme", "Coworking Plan", "", ""],
+                ["JANE@example.com", "Janet", "Doe", "Acme", "Parking Pass", "", ""],
+            ]
+        )
+        self.assertEqual(len(self.member("jane@example.com")), 1)
+        self.assertEqual(len(self.member("jane@example.com").member_subscription_ids), 1)
+        second = job.line_ids.filtered(lambda line: line.row_number == 3)
+        self.assertEqual(second.status, "skipped")
+        self.assertEqual(
+            second.message,
+            'Row 3 has the same email as row 2 ("jane@example.com"): that person is promoted once, by row 2.',
+        )

@@ -380,3 +380,40 @@ class TestCellsAsPeopleWriteThem(BulkImportCase):
             "(or YYYY-MM-DD).",
         )
         self.assertEqual(promote._parse_value(column, "03/15/2026", job), date(2026, 3, 15))
+
+
+class TestTheSameEmailTwice(LeadCase):
+    """The same email twice in one file (another case)."""
+
+    def test_member_import_makes_one_member(self):
+        """It made two members; the same name twice still gives one member two
+        plans."""
+        desk, office = self.make_plan("Coworking Desk", 310), self.make_plan("Private Office", 900)
+        next_invoice = (date.today() + timedelta(days=20)).isoformat()
+        rows = [HEADER] + [
+            [name, plan.name, "2026-01-05", next_invoice, email]
+            for name, plan, email in [
+                ("Ann Lee", desk, "ann@example.com"),
+                ("Annie Lee", office, "ANN@example.com"),
+                ("Cy Young", desk, "cy@example.com"),
+                ("Cy Young", office, "cy@example.com"),
+            ]
+        ]
+        job = self.import_through_wizard("member", csv_bytes(rows), "members.csv", self.manager)
+        ann = self.env["res.partner"].search([("email", "=ilike", "ann@example.com")])
+        self.assertEqual((ann.name, len(ann.member_subscription_ids)), ("Ann Lee", 1))
+        cy = self.env["res.partner"].search([("email", "=", "cy@example.com")])
+        self.assertEqual(len(cy.member_subscription_ids), 2, "one member, two plans")
+        second = job.line_ids.filtered(lambda line: line.row_number == 3)
+        self.assertEqual(second.status, "skipped")
+        self.assertIn('Row 3 has the same email as row 2 ("ann@example.com") under another name', second.message)
+
+    def test_lead_registration_warns(self):
+        rows = [
+            self.lead_row(self.reseller.partner_code, name="First", email="buyer@acme.example"),
+            self.lead_row(self.reseller.partner_code, name="Second", email="Buyer@Acme.example", company="Other"),
+        ]
+        job = self.import_leads(rows)
+        self.assertEqual(job.count_created, 2, "a warning, not a refusal")
+        second = job.line_ids.filtered(lambda line: line.row_number == 3)
+        self.assertIn('Warning, row 3: row 2 of this file has the same email "buyer@acme.example".', second.message)
