@@ -143,10 +143,37 @@ class CrmBulkImportTypeMember(models.AbstractModel):
         job_members = self._job_members(job, {row.values["name"] for row in rows} | payer_names)
         odoo_members = self._existing_members(job, payer_names)
         custom = self._custom_columns(job, rows)
-        results, valid, first_row = {}, [], {}
+        results, valid, first_row, first_named = {}, [], {}, {}
 
         for row in rows:
             email = row.values["email"]
+            # Two people under one name: the second would complete the first
+            # (a name is who Paid By names, and rows of one name give one
+            # member several plans).
+            name = row.values["name"]
+            earlier = first_named.setdefault(name, row)
+            if earlier is row and name in job_members:
+                other_email = job_members[name].email_normalized
+            else:
+                other_email = earlier.values["email"]
+            if email and other_email and other_email != email:
+                results[row.line.id] = Result(
+                    "error",
+                    self._cell_error(
+                        job,
+                        row,
+                        "email",
+                        email,
+                        self.env._(
+                            '"%(name)s" is already a member of this file with the email %(other)s: two people '
+                            "under one name? Give each a distinct name (Paid By names members by name), or the "
+                            "same email if it is one person with several plans.",
+                            name=name,
+                            other=other_email,
+                        ),
+                    ),
+                )
+                continue
             first = first_row.setdefault(email, row) if email else row
             if first.values["name"] != row.values["name"]:
                 # The same person under two names: one member, from the first

@@ -382,8 +382,8 @@ class TestCellsAsPeopleWriteThem(BulkImportCase):
         self.assertEqual(promote._parse_value(column, "03/15/2026", job), date(2026, 3, 15))
 
 
-class TestTheSameEmailTwice(LeadCase):
-    """The same email twice in one file (another case)."""
+class TestTheSamePersonTwice(LeadCase):
+    """The same email (in another case), or the same name, twice in one file."""
 
     def test_member_import_makes_one_member(self):
         """It made two members; the same name twice still gives one member two
@@ -417,3 +417,21 @@ class TestTheSameEmailTwice(LeadCase):
         self.assertEqual(job.count_created, 2, "a warning, not a refusal")
         second = job.line_ids.filtered(lambda line: line.row_number == 3)
         self.assertIn('Warning, row 3: row 2 of this file has the same email "buyer@acme.example".', second.message)
+
+    def test_two_people_under_one_name(self):
+        """Two rows with one Name and two emails were taken for one person:
+        both rows "created", one member."""
+        desk = self.make_plan("Coworking Desk", 310)
+        next_invoice = (date.today() + timedelta(days=20)).isoformat()
+        rows = [HEADER] + [
+            ["Ann Lee", desk.name, "2026-01-05", next_invoice, email]
+            for email in ("ann.lee@example.com", "ann.lee@other.example")
+        ]
+        job = self.import_through_wizard("member", csv_bytes(rows), "members.csv", self.manager)
+        self.assertEqual(self.env["res.partner"].search([("name", "=", "Ann Lee")]).email, "ann.lee@example.com")
+        second = job.line_ids.filtered(lambda line: line.row_number == 3)
+        self.assertEqual(second.status, "error")
+        self.assertIn(
+            '"Ann Lee" is already a member of this file with the email ann.lee@example.com: two people under one name?',
+            second.message,
+        )
