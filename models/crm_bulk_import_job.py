@@ -702,18 +702,34 @@ class CrmBulkImportJob(models.Model):
 
     def _read_table(self):
         self.ensure_one()
-        return self._open_table(self._open_file(), self.file_name, portal=bool(self.partner_id))
+        return self._open_table(
+            self._open_file(), self.file_name, portal=bool(self.partner_id), import_type=self.import_type
+        )
 
     @api.model
-    def _open_table(self, data, file_name, portal=False):
+    def _open_table(self, data, file_name, portal=False, import_type=None):
         """open_table with the limits in force (a portal upload's own); file
         problems as UserError in the user's language. ``data``: bytes or a
-        binary stream."""
+        binary stream. ``import_type``: its columns find the header row under
+        title rows."""
         limits = self._limits(portal=portal)
+        header_names = None
+        if import_type:
+            header_names = {name for column in self._type_schema(import_type).columns for name in column.names}
         try:
-            return open_table(data, file_name or "", max_rows=limits["max_rows"], max_unzipped=limits["max_unzipped"])
+            return open_table(
+                data,
+                file_name or "",
+                max_rows=limits["max_rows"],
+                max_unzipped=limits["max_unzipped"],
+                header_names=header_names,
+            )
         except ReadError as error:
             raise UserError(error.translated(self.env.lang)) from None
+
+    @api.model
+    def _type_schema(self, import_type):
+        return self.env[f"crm.bulk.import.type.{import_type}"]._schema()
 
     @api.model
     def _limits(self, portal=False):

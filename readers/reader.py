@@ -9,6 +9,7 @@ with a message meant for the user.
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -39,6 +40,8 @@ SHEET_TAGS = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?v>([^<]{0,64})|<(?:
 ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 CALC_PROPERTIES = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*>")
 FULL_CALC_ON_LOAD = re.compile(rb'fullCalcOnLoad="(?:1|true)"')
+# How many rows from the top may hold the header (titles above it).
+HEADER_SEARCH_ROWS = 10
 # Excel's first line naming the delimiter, quoted or not.
 SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*\r?\n', re.IGNORECASE)
 ACCEPTED = _lt("Accepted formats: CSV (comma, semicolon, tab or pipe separated) and XLSX.")
@@ -91,15 +94,17 @@ def column_letter(index):
     return letters
 
 
-def read_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED):
+def read_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED, *, header_names=None):
     """Read an uploaded file (CSV or XLSX, told apart by content), all rows
     at once: every problem of the file is raised here."""
-    table = open_table(data, file_name, max_rows=max_rows, sheet_name=sheet_name, max_unzipped=max_unzipped)
+    table = open_table(
+        data, file_name, max_rows=max_rows, sheet_name=sheet_name, max_unzipped=max_unzipped, header_names=header_names
+    )
     table.rows = list(table.rows)
     return table
 
 
-def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED):
+def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED, *, header_names=None):
     """Like read_table, but ``rows`` is an iterator that reads the file as
     it is consumed, so that a big file is never held whole, neither as bytes
     nor as Python rows. ``data`` is the file's bytes or a binary file object
@@ -107,7 +112,9 @@ def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=
     Problems of the header raise here, problems of the rows (values under no
     header, too many rows, no row at all) when the iterator reaches them.
     An XLSX file that would expand to more than ``max_unzipped`` bytes is
-    refused before anything is decompressed."""
+    refused before anything is decompressed. ``header_names``: the
+    normalized column names the import knows, to find the header under title
+    rows (see _table)."""
     stream = io.BytesIO(data or b"") if isinstance(data, (bytes, bytearray)) else data
     try:
         head = stream.read(HEAD_SIZE)
@@ -117,8 +124,8 @@ def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=
             raise ReadError(_lt("XLS (Excel 97-2003) files are not supported: save the file as XLSX or CSV."))
         stream.seek(0)
         if head.startswith(ZIP_MAGIC):
-            return _read_xlsx(stream, file_name, sheet_name, max_rows, max_unzipped)
-        return _read_csv(stream, head, file_name, max_rows)
+            return _read_xlsx(stream, file_name, sheet_name, max_rows, max_unzipped, header_names=header_names)
+        return _read_csv(stream, head, file_name, max_rows, header_names)
     except BaseException:
         stream.close()
         raise
@@ -238,17 +245,20 @@ def _sniff_delimiter(head, complete=True):
     sample = "\n".join(lines[:50])
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
+        # The width most lines share (title lines above the header have
+        # fewer cells), and how many share it.
         widths = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
-        if not widths or widths[0] < 2:
+        widths = [width for width in widths if width >= 2]
+        if not widths:
             continue
-        consistent = sum(1 for width in widths if width == widths[0])
-        score = (consistent, widths[0])
+        width = max(set(widths), key=lambda value: (widths.count(value), value))
+        score = (widths.count(width), width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
 
 
-def _read_csv(stream, head, file_name, max_rows=None):
+def _read_csv(stream, head, file_name, max_rows=None, header_names=None):
     encoding = _encoding(stream, head, file_name)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     start = text.read(HEAD_SIZE)  # not the whole file: its first lines tell the delimiter
@@ -292,7 +302,7 @@ def _read_csv(stream, head, file_name, max_rows=None):
             text.close()
 
     encoding = "utf-16" if encoding.startswith("utf-16") else encoding
-    return _table(numbered(), "csv", max_rows, encoding=encoding, delimiter=delimiter)
+    return _table(numbered(), "csv", max_rows, header_names, encoding=encoding, delimiter=delimiter)
 
 
 # ------------------------------------------------------------
@@ -300,7 +310,7 @@ def _read_csv(stream, head, file_name, max_rows=None):
 # ------------------------------------------------------------
 
 
-def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=MAX_UNZIPPED):
+def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=MAX_UNZIPPED, *, header_names=None):
     import openpyxl  # an Odoo requirement; imported here to keep CSV reads light
 
     try:
@@ -362,7 +372,7 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
             book.close()
             stream.close()
 
-    return _table(numbered(), "xlsx", max_rows, sheet_name=sheet.title, last_row=last_row)
+    return _table(numbered(), "xlsx", max_rows, header_names, sheet_name=sheet.title, last_row=last_row)
 
 
 def _scan_sheet(sheet, recalculate):
@@ -474,13 +484,17 @@ def _clean_record(record):
     return values
 
 
-def _table(numbered, file_format, max_rows=None, **info):
-    """The first non-empty row is the header; empty rows are skipped but the
+def _table(numbered, file_format, max_rows=None, header_names=None, **info):
+    """The first non-empty row is the header, unless a row among the first
+    ones names more of ``header_names`` (a title or two above the header, as
+    many exports have: they are left out). Empty rows are skipped but the
     others keep the number the spreadsheet shows. The rows are read lazily."""
     numbered = ((number, values) for number, values in numbered if any(values))
     first = next(numbered, None)
     if first is None:
         raise ReadError(_lt("The file is empty."))
+    if header_names:
+        first, numbered = _find_header(first, numbered, header_names)
     headers = [header.lstrip("\ufeff").strip() for header in first[1]]
     while headers and not headers[-1]:
         headers.pop()
@@ -515,6 +529,26 @@ def _table(numbered, file_format, max_rows=None, **info):
             raise ReadError(_lt("The file has a header row but no data rows."))
 
     return Table(headers=headers, rows=rows(), file_format=file_format, **info)
+
+
+def _find_header(first, numbered, header_names):
+    """(header row, the rows after it) when a title row or a few sit above
+    the header: the first of the first rows naming the most known columns (at
+    least two), if it names more than the first row."""
+    looked = [first]
+    for row in numbered:
+        looked.append(row)
+        if len(looked) == HEADER_SEARCH_ROWS:
+            break
+
+    def known(row):
+        return sum(1 for value in row[1] if normalize_header(value) in header_names)
+
+    best = max(looked, key=known)  # the first of the best
+    if known(best) < 2 or known(best) <= known(first):
+        best = first
+    rest = looked[looked.index(best) + 1 :]
+    return best, itertools.chain(rest, numbered)
 
 
 def _check_headers(headers):

@@ -81,6 +81,24 @@ class TestRealWorldFiles(BulkImportCase):
         self.assertEqual(failed.row_number, 3, "Bob Stone is on row 3 of what Excel shows")
         self.assertIn("Unknown Plan", failed.message)
 
+    def test_title_rows_above_the_header(self):
+        """A title or two above the header, as many exports have: "no column
+        for Name..." was said of the title."""
+        rows = [["Members export"], ["Generated on 2026-11-28", "", "by Coworks"], []] + self.rows(
+            ["Ann Lee", "Bob Stone"]
+        )
+        rows[-1][1] = "Unknown Plan"
+        job = self.import_through_wizard("member", csv_bytes(rows, delimiter=";"), "members.csv", self.manager)
+        self.assertEqual(self.stored_names(job), ["Ann Lee"])
+        failed = job.line_ids.filtered(lambda line: line.status == "error")
+        self.assertEqual(failed.row_number, 6, "the row number the spreadsheet shows")
+        self.assertEqual(job.file_headers, HEADER)
+
+    def test_title_rows_above_the_header_of_a_workbook(self):
+        content = workbook([["Members export"], ["Coworks, November"]] + self.rows(["Ann Lee", "Bob Stone"]))
+        job = self.import_members(content, "members.xlsx")
+        self.assertEqual(self.stored_names(job), ["Ann Lee", "Bob Stone"])
+
     # ------------------------------------------------------------
     # XLSX
     # ------------------------------------------------------------

@@ -246,7 +246,7 @@ class CrmBulkImportWizard(models.TransientModel):
             raise UserError(self.env._("Upload a file first."))
         Job = self.env["crm.bulk.import.job"]
         Job._check_file_size(len(self.file) * 3 // 4, self.file_name)
-        return Job._open_table(base64.b64decode(self.file), self.file_name)
+        return Job._open_table(base64.b64decode(self.file), self.file_name, import_type=self.import_type)
 
     def _mapping(self):
         """{file column: field key} as the user confirmed it; the same field
