@@ -36,8 +36,13 @@ CONTROL_CHARS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # In a worksheet's XML: a row's number, a cell's value (or inline string),
 # a formula, the end of a cell. Tags may carry a namespace prefix.
-SHEET_TAGS = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?v>([^<]{0,64})|<(?:\w+:)?(is|f)\b|</(?:\w+:)?c>")
+SHEET_TAGS = re.compile(
+    rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*)>|<(?:\w+:)?v>([^<]{0,64})|<(?:\w+:)?(is|f)\b|</(?:\w+:)?c>"
+)
 ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+CELL_REF = re.compile(rb'\sr="([A-Z]+)\d+"')
+CELL_STYLE = re.compile(rb'\ss="(\d+)"')
+CELL_TYPE = re.compile(rb'\st="(\w+)"')
 CALC_PROPERTIES = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*>")
 FULL_CALC_ON_LOAD = re.compile(rb'fullCalcOnLoad="(?:1|true)"')
 # How many rows from the top may hold the header (titles above it).
@@ -351,7 +356,7 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
     visible = [sheet for sheet in book.worksheets if getattr(sheet, "sheet_state", "visible") == "visible"]
     sheet = book[sheet_name] if sheet_name else (visible or book.worksheets)[0]
     try:
-        last_row = _scan_sheet(sheet, recalculate)
+        last_row, padded = _scan_sheet(sheet, recalculate, _padded_styles(book))
     except ReadError:
         book.close()
         raise
@@ -361,7 +366,12 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
             # Up to the last row that holds a value: formatting applied to
             # whole columns makes a sheet reach row 1,048,576.
             for number, record in enumerate(sheet.iter_rows(max_row=max(last_row, 1), values_only=True), 1):
-                yield number, [_cell_text(value) for value in record]
+                texts = [_cell_text(value) for value in record]
+                for column, digits in padded.get(number, ()):
+                    value = record[column] if column < len(record) else None
+                    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+                        texts[column] = str(int(value)).zfill(digits)  # 01234, as the spreadsheet shows it
+                yield number, texts
         except ReadError:
             raise
         except Exception as error:  # noqa: BLE001
@@ -375,16 +385,54 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
     return _table(numbered(), "xlsx", max_rows, header_names, sheet_name=sheet.title, last_row=last_row)
 
 
-def _scan_sheet(sheet, recalculate):
+def _padded_styles(book):
+    """{cell style index: digits} of the styles showing whole numbers padded
+    with zeros ("00000": how a spreadsheet keeps a zip code's leading 0)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS  # noqa: PLC0415 - with openpyxl, for XLSX files only
+
+    custom = list(getattr(book, "_number_formats", None) or [])
+    padded = {}
+    for index, style in enumerate(getattr(book, "_cell_styles", None) or []):
+        number_format = style.numFmtId
+        if number_format >= 164:
+            code = custom[number_format - 164] if number_format - 164 < len(custom) else ""
+        else:
+            code = BUILTIN_FORMATS.get(number_format, "")
+        section = code.split(";")[0]
+        if re.fullmatch(r"0{2,}", section):
+            padded[index] = len(section)
+    return padded
+
+
+def _note_padded(attributes, row, padded_styles, padded):
+    """Note in ``padded`` ({row: [(column index, digits)]}) a number cell
+    whose style pads it with zeros."""
+    style = CELL_STYLE.search(attributes)
+    if not style or int(style.group(1)) not in padded_styles:
+        return
+    kind = CELL_TYPE.search(attributes)
+    reference = CELL_REF.search(attributes)
+    if (kind and kind.group(1) != b"n") or not reference:
+        return
+    column = 0
+    for letter in reference.group(1).decode():
+        column = column * 26 + ord(letter) - 64
+    padded.setdefault(row, []).append((column - 1, padded_styles[int(style.group(1))]))
+
+
+def _scan_sheet(sheet, recalculate, padded_styles=None):
     """The number of the sheet's last row holding a value, read from its XML
-    without building cells. Refuses a sheet whose formulas were never
-    calculated: a program wrote the file (openpyxl, XlsxWriter...) and no
-    spreadsheet saved it, so their cells hold no value or a placeholder 0
-    (``recalculate``: the workbook asks to be calculated when opened)."""
+    without building cells, and the number cells shown padded with zeros
+    ({row: [(column index, digits)]}, for the styles of ``padded_styles``).
+    Refuses a sheet whose formulas were never calculated: a program wrote the
+    file (openpyxl, XlsxWriter...) and no spreadsheet saved it, so their cells
+    hold no value or a placeholder 0 (``recalculate``: the workbook asks to be
+    calculated when opened)."""
+    padded = {}
     try:
         source = sheet._get_source()  # the worksheet's XML, as openpyxl reads it
     except AttributeError:  # not a read-only worksheet
-        return sheet.max_row or 0
+        return sheet.max_row or 0, padded
     row = last_row = formulas = missing = zeros = 0
     in_formula = has_value = False
     carry = b""
@@ -398,10 +446,13 @@ def _scan_sheet(sheet, recalculate):
                 if match.start() >= cut:
                     break
                 end = match.end()
-                attributes, value, tag = match.group(1), match.group(2), match.group(3)
+                attributes, cell, value, tag = match.groups()
                 if attributes is not None:
                     number = ROW_NUMBER.search(attributes)
                     row = int(number.group(1)) if number else row + 1
+                elif cell is not None:
+                    if padded_styles:
+                        _note_padded(cell, row, padded_styles, padded)
                 elif value is not None or tag == b"is":
                     last_row, has_value = row, True
                     if in_formula and value is not None and value.strip() in (b"0", b""):
@@ -425,7 +476,7 @@ def _scan_sheet(sheet, recalculate):
                 count=formulas,
             )
         )
-    return last_row
+    return last_row, padded
 
 
 def _check_unzipped_size(archive, max_unzipped):

@@ -453,3 +453,37 @@ class TestTheSamePersonTwice(LeadCase):
             '"Ann Lee" is already a member of this file with the email ann.lee@example.com: two people under one name?',
             second.message,
         )
+
+
+class TestZipCodes(BulkImportCase):
+    def test_zip_code_with_its_leading_zero(self):
+        """A zip code typed in Excel is a number shown with a "00000" format:
+        01234 was stored as 1234."""
+        self.make_plan("Coworking Desk", 310)
+        next_invoice = (date.today() + timedelta(days=20)).isoformat()
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append([*HEADER, "Zip", "Phone"])
+        for index, zip_code in enumerate((1234, 75001, 2100)):
+            sheet.append(
+                [
+                    "Member %d" % index,
+                    "Coworking Desk",
+                    "2026-01-05",
+                    next_invoice,
+                    f"z{index}@example.com",
+                    zip_code,
+                    4701234,
+                ]
+            )
+            sheet.cell(row=index + 2, column=6).number_format = "00000"
+            sheet.cell(row=index + 2, column=7).number_format = "0"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        job = self.import_through_wizard("member", buffer.getvalue(), "members.xlsx", self.manager)
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        members = self.env["res.partner"].search(
+            [("email", "like", "@example.com"), ("name", "like", "Member ")], order="name"
+        )
+        self.assertEqual(members.mapped("zip"), ["01234", "75001", "02100"])
+        self.assertEqual(members.mapped("phone"), ["4701234"] * 3, "a plain number format pads nothing")
