@@ -43,6 +43,8 @@ DEFAULT_BACKGROUND_THRESHOLD = 1000
 USER_DRAFT_FIELDS = {
     "allow_same_file",
     "date_format",
+    "csv_encoding",
+    "csv_delimiter",
     "policy",
     "mapping",
     "promote_create_unknown",
@@ -158,6 +160,30 @@ class CrmBulkImportJob(models.Model):
         default="auto",
         required=True,
         readonly=True,
+    )
+    csv_encoding = fields.Selection(
+        [
+            ("auto", "Detected"),
+            ("utf-8", "UTF-8"),
+            ("cp1252", "Windows-1252 (Excel for Windows)"),
+            ("mac_roman", "Mac Roman (Excel for Mac)"),
+            ("utf-16", "UTF-16"),
+            ("latin-1", "Latin-1 (ISO-8859-1)"),
+        ],
+        "Encoding",
+        default="auto",
+        required=True,
+        readonly=True,
+        help="How the CSV file's characters are written. Detected tells UTF-8, UTF-16, Windows-1252 and Mac Roman "
+        "apart; choose it when names read wrong in the preview (Jürgen read as JŸrgen).",
+    )
+    csv_delimiter = fields.Selection(
+        [("auto", "Detected"), (",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Pipe")],
+        "Separator",
+        default="auto",
+        required=True,
+        readonly=True,
+        help="What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line).",
     )
     policy = fields.Selection(
         [
@@ -703,15 +729,21 @@ class CrmBulkImportJob(models.Model):
     def _read_table(self):
         self.ensure_one()
         return self._open_table(
-            self._open_file(), self.file_name, portal=bool(self.partner_id), import_type=self.import_type
+            self._open_file(),
+            self.file_name,
+            portal=bool(self.partner_id),
+            import_type=self.import_type,
+            csv_choices=(self.csv_encoding, self.csv_delimiter),
         )
 
     @api.model
-    def _open_table(self, data, file_name, portal=False, import_type=None):
+    def _open_table(self, data, file_name, portal=False, import_type=None, csv_choices=("auto", "auto")):
         """open_table with the limits in force (a portal upload's own); file
         problems as UserError in the user's language. ``data``: bytes or a
         binary stream. ``import_type``: its columns find the header row under
-        title rows."""
+        title rows. ``csv_choices``: the encoding and separator the user
+        chose ("auto": detected)."""
+        encoding, delimiter = (choice if choice != "auto" else None for choice in csv_choices)
         limits = self._limits(portal=portal)
         header_names = None
         if import_type:
@@ -723,6 +755,8 @@ class CrmBulkImportJob(models.Model):
                 max_rows=limits["max_rows"],
                 max_unzipped=limits["max_unzipped"],
                 header_names=header_names,
+                encoding=encoding,
+                delimiter=delimiter,
             )
         except ReadError as error:
             raise UserError(error.translated(self.env.lang)) from None

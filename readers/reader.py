@@ -80,6 +80,9 @@ class Table:
     sheet_name: str = ""
     # XLSX: the sheet's last row holding a value (its formatting may go on)
     last_row: int = 0
+    # CSV: a line as read (Windows-1252) and as Mac Roman reads it, when the
+    # file reads both ways equally well
+    encoding_doubt: tuple = ()
 
 
 def normalize_header(text):
@@ -99,17 +102,44 @@ def column_letter(index):
     return letters
 
 
-def read_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED, *, header_names=None):
+def read_table(
+    data,
+    file_name="",
+    max_rows=None,
+    sheet_name=None,
+    max_unzipped=MAX_UNZIPPED,
+    *,
+    header_names=None,
+    encoding=None,
+    delimiter=None,
+):
     """Read an uploaded file (CSV or XLSX, told apart by content), all rows
     at once: every problem of the file is raised here."""
     table = open_table(
-        data, file_name, max_rows=max_rows, sheet_name=sheet_name, max_unzipped=max_unzipped, header_names=header_names
+        data,
+        file_name,
+        max_rows=max_rows,
+        sheet_name=sheet_name,
+        max_unzipped=max_unzipped,
+        header_names=header_names,
+        encoding=encoding,
+        delimiter=delimiter,
     )
     table.rows = list(table.rows)
     return table
 
 
-def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=MAX_UNZIPPED, *, header_names=None):
+def open_table(
+    data,
+    file_name="",
+    max_rows=None,
+    sheet_name=None,
+    max_unzipped=MAX_UNZIPPED,
+    *,
+    header_names=None,
+    encoding=None,
+    delimiter=None,
+):
     """Like read_table, but ``rows`` is an iterator that reads the file as
     it is consumed, so that a big file is never held whole, neither as bytes
     nor as Python rows. ``data`` is the file's bytes or a binary file object
@@ -119,7 +149,8 @@ def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=
     An XLSX file that would expand to more than ``max_unzipped`` bytes is
     refused before anything is decompressed. ``header_names``: the
     normalized column names the import knows, to find the header under title
-    rows (see _table)."""
+    rows (see _table). ``encoding`` and ``delimiter``: a CSV's, as the user
+    chose them, instead of those detected."""
     stream = io.BytesIO(data or b"") if isinstance(data, (bytes, bytearray)) else data
     try:
         head = stream.read(HEAD_SIZE)
@@ -130,7 +161,7 @@ def open_table(data, file_name="", max_rows=None, sheet_name=None, max_unzipped=
         stream.seek(0)
         if head.startswith(ZIP_MAGIC):
             return _read_xlsx(stream, file_name, sheet_name, max_rows, max_unzipped, header_names=header_names)
-        return _read_csv(stream, head, file_name, max_rows, header_names)
+        return _read_csv(stream, head, file_name, max_rows, header_names, encoding=encoding, delimiter=delimiter)
     except BaseException:
         stream.close()
         raise
@@ -208,6 +239,18 @@ def _misplaced(text):
     return count
 
 
+def _encoding_doubt(head):
+    """(a line as Windows-1252 reads it, as Mac Roman reads it) when both read
+    the file equally well ("Kšhler" or "Köhler"?), else ()."""
+    readings = [head.decode(encoding, "replace") for encoding in ("cp1252", "mac_roman")]
+    if "\ufffd" in readings[0] or _misplaced(readings[0]) != _misplaced(readings[1]):
+        return ()
+    for cp1252_line, mac_line in zip(readings[0].splitlines(), readings[1].splitlines(), strict=False):
+        if cp1252_line != mac_line:
+            return cp1252_line[:120], mac_line[:120]
+    return ()
+
+
 def _decodes(stream, encoding):
     """Whether the whole stream decodes with ``encoding`` and its first
     100,000 characters hold no control character a text never has. A NUL
@@ -263,8 +306,18 @@ def _sniff_delimiter(head, complete=True):
     return best
 
 
-def _read_csv(stream, head, file_name, max_rows=None, header_names=None):
-    encoding = _encoding(stream, head, file_name)
+def _read_csv(stream, head, file_name, max_rows=None, header_names=None, *, encoding=None, delimiter=None):
+    doubt = ()
+    if not encoding:
+        encoding = _encoding(stream, head, file_name)
+        doubt = _encoding_doubt(head) if encoding == "cp1252" else ()
+    elif not _decodes(stream, encoding):
+        raise ReadError(
+            _lt(
+                "The file cannot be read as %(encoding)s: choose another encoding, or let it be detected.",
+                encoding=encoding,
+            )
+        )
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     start = text.read(HEAD_SIZE)  # not the whole file: its first lines tell the delimiter
     complete = not text.read(1)
@@ -278,7 +331,8 @@ def _read_csv(stream, head, file_name, max_rows=None, header_names=None):
     # Excel's "sep=;" first line names the delimiter; Excel shows the file
     # from the next line on, and so do the row numbers here.
     declared = SEP_LINE.match(start.lstrip("\ufeff"))
-    delimiter = declared.group(1) if declared else _sniff_delimiter(start.lstrip("\ufeff"), complete)
+    if not delimiter:
+        delimiter = declared.group(1) if declared else _sniff_delimiter(start.lstrip("\ufeff"), complete)
 
     def numbered():
         # Row numbers as a spreadsheet shows them: a quoted cell with line
@@ -307,7 +361,9 @@ def _read_csv(stream, head, file_name, max_rows=None, header_names=None):
             text.close()
 
     encoding = "utf-16" if encoding.startswith("utf-16") else encoding
-    return _table(numbered(), "csv", max_rows, header_names, encoding=encoding, delimiter=delimiter)
+    return _table(
+        numbered(), "csv", max_rows, header_names, encoding=encoding, delimiter=delimiter, encoding_doubt=doubt
+    )
 
 
 # ------------------------------------------------------------

@@ -4,6 +4,7 @@ what is stored is what the person sees in their spreadsheet, or the import
 says in one sentence what to change. The table "Real-world files" of
 tests/README.md lists them."""
 
+import base64
 import io
 import re
 import unittest
@@ -14,6 +15,8 @@ import openpyxl
 import xlsxwriter
 
 from odoo.exceptions import UserError
+from odoo.tests import Form
+from odoo.tools import html2plaintext
 
 from ..engine.numbers import AmbiguousNumber, column_decimal, read_number
 from ..models.crm_bulk_import_type import RowError
@@ -67,6 +70,42 @@ class TestRealWorldFiles(BulkImportCase):
         text = "\r\n".join(";".join(row) for row in self.rows()) + "\r\n"
         job = self.import_members(text.encode("cp1252"), "members.csv")
         self.assertEqual(self.stored_names(job), sorted(PEOPLE))
+
+    def test_encoding_chosen_in_the_wizard(self):
+        """ "Köhler" in Mac Roman reads as "Kšhler" in Windows-1252, and
+        nothing in the text tells which is meant: the user chooses."""
+
+        def mac_csv(email):
+            rows = [HEADER, ["Anna Köhler", "Coworking Desk", "2026-01-05", self.next_invoice, email]]
+            return ("\r".join(",".join(row) for row in rows) + "\r").encode("mac_roman")
+
+        # The preview says that the file reads two ways, and shows both.
+        wizard = self.env["crm.bulk.import.wizard.member"].with_user(self.manager)
+        form = Form(wizard.with_context(default_file_name="members.csv"))
+        form.file = base64.b64encode(mac_csv("anna0@example.com"))
+        wizard = form.save()
+        wizard.action_read_file()
+        self.assertIn('This file reads two ways: "Anna Kšhler,Coworking Desk', html2plaintext(wizard.preview_html))
+        self.assertIn('or "Anna Köhler,Coworking Desk', html2plaintext(wizard.preview_html))
+        detected = self.import_members(mac_csv("anna1@example.com"), "members.csv")
+        self.assertEqual(self.stored_names(detected), ["Anna Kšhler"], "undecidable: Windows-1252")
+        job = self.import_through_wizard(
+            "member", mac_csv("anna2@example.com"), "members2.csv", self.manager, csv_encoding="mac_roman"
+        )
+        self.assertEqual(self.stored_names(job), ["Anna Köhler"])
+        self.assertEqual(job.csv_encoding, "mac_roman")
+        with self.assertRaises(UserError) as refused:
+            self.import_through_wizard(
+                "member", mac_csv("anna3@example.com"), "m3.csv", self.manager, csv_encoding="utf-8"
+            )
+        self.assertIn("The file cannot be read as utf-8", str(refused.exception))
+
+    def test_separator_chosen_in_the_wizard(self):
+        rows = self.rows(["Lee, Ann", "Stone, Bob"])
+        content = csv_bytes(rows, delimiter="|")
+        job = self.import_through_wizard("member", content, "members.csv", self.manager, csv_delimiter="|")
+        self.assertEqual(self.stored_names(job), ["Lee, Ann", "Stone, Bob"])
+        self.assertEqual(job.file_delimiter, "|")
 
     def test_excel_sep_line(self):
         """Excel's "sep=;" first line names the separator: the whole file

@@ -35,6 +35,21 @@ class CrmBulkImportWizard(models.TransientModel):
         default="auto",
         required=True,
     )
+    csv_encoding = fields.Selection(
+        selection=lambda self: self.env["crm.bulk.import.job"]._fields["csv_encoding"].selection,
+        string="Encoding",
+        default="auto",
+        required=True,
+        help="How the CSV file's characters are written. Detected tells UTF-8, UTF-16, Windows-1252 and Mac Roman "
+        "apart; choose it when names read wrong in the preview (Jürgen read as JŸrgen).",
+    )
+    csv_delimiter = fields.Selection(
+        selection=lambda self: self.env["crm.bulk.import.job"]._fields["csv_delimiter"].selection,
+        string="Separator",
+        default="auto",
+        required=True,
+        help="What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line).",
+    )
     allow_same_file = fields.Boolean(
         "Import this file again",
         help="Import the file even if the same file was imported before. Without it, a second import of the same "
@@ -246,7 +261,12 @@ class CrmBulkImportWizard(models.TransientModel):
             raise UserError(self.env._("Upload a file first."))
         Job = self.env["crm.bulk.import.job"]
         Job._check_file_size(len(self.file) * 3 // 4, self.file_name)
-        return Job._open_table(base64.b64decode(self.file), self.file_name, import_type=self.import_type)
+        return Job._open_table(
+            base64.b64decode(self.file),
+            self.file_name,
+            import_type=self.import_type,
+            csv_choices=(self.csv_encoding, self.csv_delimiter),
+        )
 
     def _mapping(self):
         """{file column: field key} as the user confirmed it; the same field
@@ -297,6 +317,8 @@ class CrmBulkImportWizard(models.TransientModel):
                 "file": self.file,
                 "file_name": self.file_name,
                 "date_format": self.date_format,
+                "csv_encoding": self.csv_encoding,
+                "csv_delimiter": self.csv_delimiter,
                 "allow_same_file": self.allow_same_file,
                 "mapping": mapping,
                 **{name: self[name] for name in self._option_fields()},
@@ -320,7 +342,8 @@ class CrmBulkImportWizard(models.TransientModel):
 
     def _dry_run_key(self):
         """What a dry run depends on: the mapping and the choices."""
-        options = {name: self[name] for name in ("date_format", "allow_same_file", *self._option_fields())}
+        choices = ("date_format", "csv_encoding", "csv_delimiter", "allow_same_file")
+        options = {name: self[name] for name in (*choices, *self._option_fields())}
         return {"mapping": self._mapping(), "options": options}
 
     def _drop_dry_run(self):
@@ -351,13 +374,22 @@ class CrmBulkImportWizard(models.TransientModel):
         )
 
     def _preview(self, table):
+        doubt = Markup("")
+        if table.encoding_doubt:
+            doubt = Markup('<div class="alert alert-warning" role="alert">%s</div>') % self.env._(
+                'This file reads two ways: "%(as_read)s" (Windows-1252, as read here) or "%(mac)s" (Mac Roman, '
+                "as Excel for Mac writes it). If the second is right, go back and choose Mac Roman as its "
+                "Encoding.",
+                as_read=table.encoding_doubt[0],
+                mac=table.encoding_doubt[1],
+            )
         head = Markup("").join(Markup("<th>%s</th>") % header for header in [self.env._("Row")] + table.headers)
         body = Markup("").join(
             Markup("<tr>%s</tr>")
             % Markup("").join(Markup("<td>%s</td>") % value for value in [row_number] + values[: len(table.headers)])
             for row_number, values in table.rows[:PREVIEW_ROWS]
         )
-        return Markup(
+        return doubt + Markup(
             '<table class="table table-sm table-bordered o_crm_bulk_import_preview">'
             "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
         ) % (head, body)
