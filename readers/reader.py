@@ -102,29 +102,11 @@ def column_letter(index):
     return letters
 
 
-def read_table(
-    data,
-    file_name="",
-    max_rows=None,
-    sheet_name=None,
-    max_unzipped=MAX_UNZIPPED,
-    *,
-    header_names=None,
-    encoding=None,
-    delimiter=None,
-):
+def read_table(data, file_name="", **options):
     """Read an uploaded file (CSV or XLSX, told apart by content), all rows
-    at once: every problem of the file is raised here."""
-    table = open_table(
-        data,
-        file_name,
-        max_rows=max_rows,
-        sheet_name=sheet_name,
-        max_unzipped=max_unzipped,
-        header_names=header_names,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    at once: every problem of the file is raised here. ``options``: those of
+    open_table."""
+    table = open_table(data, file_name, **options)
     table.rows = list(table.rows)
     return table
 
