@@ -52,6 +52,12 @@ def decimal_separator(text):
     return None
 
 
+def is_ambiguous(text):
+    """Whether ``text`` reads two ways ("1.500")."""
+    digits = _digits(text)
+    return bool(digits and AMBIGUOUS.fullmatch(digits))
+
+
 def column_decimal(texts):
     """The decimal separator the values of a column agree on, or None."""
     found = {decimal_separator(text) for text in texts} - {None}

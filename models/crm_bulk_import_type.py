@@ -6,9 +6,10 @@ from collections import defaultdict, namedtuple
 from datetime import date, datetime, timedelta
 
 from odoo import api, models
+from odoo.tools import SQL
 from odoo.tools.misc import hmac as odoo_hmac
 
-from ..engine.numbers import AmbiguousNumber, column_decimal, read_number
+from ..engine.numbers import AmbiguousNumber, column_decimal, is_ambiguous, read_number
 from ..writers import write_csv, write_xlsx
 
 # What applying one row gave: status is created / updated / skipped / error;
@@ -175,12 +176,15 @@ class CrmBulkImportType(models.AbstractModel):
         header_by_key = {key: header for header, key in (job.mapping or {}).items() if key}
         plan = [(column, header_by_key.get(column.key)) for column in schema.columns]
         # The decimal separator each number column shows in this chunk's
-        # values, for the values that could use either ("1.500").
-        decimals = {
-            column.key: column_decimal((line.values or {}).get(header) or "" for line in lines)
-            for column, header in plan
-            if column.parser == "number" and header
-        }
+        # values, else in the file's other rows, for the values that could
+        # use either ("1.500").
+        decimals = {}
+        for column, header in plan:
+            if column.parser == "number" and header:
+                texts = [(line.values or {}).get(header) or "" for line in lines]
+                decimals[column.key] = column_decimal(texts)
+                if not decimals[column.key] and any(is_ambiguous(text) for text in texts):
+                    decimals[column.key] = self._file_decimal(job, header)
         rows, errors = [], {}
         for line in lines:
             raw = line.values or {}
@@ -298,6 +302,22 @@ class CrmBulkImportType(models.AbstractModel):
             ) from None
         except ValueError:
             raise RowError(self.env._("a number is expected.")) from None
+
+    @api.model
+    def _file_decimal(self, job, header):
+        """The decimal separator the values of the file's column ``header``
+        show, from its rows staged on the job, or None."""
+        if not job.id:
+            return None
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT line.values->>%(header)s FROM crm_bulk_import_job_line line
+                    WHERE line.job_id = %(job)s AND line.values->>%(header)s ~ '[.,]' LIMIT 5000""",
+                header=header,
+                job=job.id,
+            )
+        )
+        return column_decimal(value for (value,) in self.env.cr.fetchall())
 
     @api.model
     def _language_decimal(self, text, job):

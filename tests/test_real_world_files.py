@@ -317,6 +317,15 @@ class TestNumbersStored(LeadCase):
         self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
         self.assertEqual(self.revenues(job), [12500, 2000.5, 1500])
 
+    def test_the_other_rows_of_the_file_settle_it(self):
+        """A chunk of rows with only "12.500" is read by what the file's other
+        rows show."""
+        job = self.import_leads(self.revenue_rows("12.500", "2.000,50"))
+        first = job.line_ids.filtered(lambda line: line.row_number == 2)
+        self.assertEqual(first.values["Expected revenue"], "12.500")
+        rows, errors = self.env["crm.bulk.import.type.lead"]._parse_lines(job, first)
+        self.assertEqual((errors, rows[0].values["expected_revenue"]), ({}, 12500))
+
     def test_an_ambiguous_number_is_a_row_error(self):
         job = self.import_leads(self.revenue_rows("12.500"))
         self.assertEqual(self.revenues(job), [])
@@ -414,6 +423,11 @@ class TestCellsAsPeopleWriteThem(BulkImportCase):
         job = self.import_rows([("Ann Lee", "Coworking Desk", "46037", self.next_invoice, "ann@example.com", "")])
         self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
         self.assertEqual(self.member("ann@example.com").member_subscription_ids.date_start, date(2026, 1, 15))
+        # The same in a workbook: a number cell where a date cell was.
+        content = workbook([list(HEADER), ["Bo Lee", "Coworking Desk", 46038, self.next_invoice, "bolee@example.com"]])
+        job = self.import_through_wizard("member", content, "members.xlsx", self.manager)
+        self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
+        self.assertEqual(self.member("bolee@example.com").member_subscription_ids.date_start, date(2026, 1, 16))
 
     def test_french_user_writes_the_day_first(self):
         self.env["res.lang"]._activate_lang("fr_FR")
