@@ -45,6 +45,7 @@ USER_DRAFT_FIELDS = {
     "date_format",
     "csv_encoding",
     "csv_delimiter",
+    "xlsx_sheet",
     "policy",
     "mapping",
     "promote_create_unknown",
@@ -184,6 +185,11 @@ class CrmBulkImportJob(models.Model):
         required=True,
         readonly=True,
         help="What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line).",
+    )
+    xlsx_sheet = fields.Char(
+        "Sheet",
+        readonly=True,
+        help="The sheet of an XLSX workbook to read, by its name. Empty: the first visible sheet.",
     )
     policy = fields.Selection(
         [
@@ -734,10 +740,13 @@ class CrmBulkImportJob(models.Model):
             portal=bool(self.partner_id),
             import_type=self.import_type,
             csv_choices=(self.csv_encoding, self.csv_delimiter),
+            sheet_name=self.xlsx_sheet,
         )
 
     @api.model
-    def _open_table(self, data, file_name, portal=False, import_type=None, csv_choices=("auto", "auto")):
+    def _open_table(
+        self, data, file_name, portal=False, *, import_type=None, csv_choices=("auto", "auto"), sheet_name=None
+    ):
         """open_table with the limits in force (a portal upload's own); file
         problems as UserError in the user's language. ``data``: bytes or a
         binary stream. ``import_type``: its columns find the header row under
@@ -755,6 +764,7 @@ class CrmBulkImportJob(models.Model):
                 max_rows=limits["max_rows"],
                 max_unzipped=limits["max_unzipped"],
                 header_names=header_names,
+                sheet_name=(sheet_name or "").strip() or None,
                 encoding=encoding,
                 delimiter=delimiter,
             )

@@ -80,6 +80,8 @@ class Table:
     sheet_name: str = ""
     # XLSX: the sheet's last row holding a value (its formatting may go on)
     last_row: int = 0
+    # XLSX: the workbook's visible sheets
+    sheet_names: list = field(default_factory=list)
     # CSV: a line as read (Windows-1252) and as Mac Roman reads it, when the
     # file reads both ways equally well
     encoding_doubt: tuple = ()
@@ -384,8 +386,11 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds
         raise ReadError(_lt("The XLSX file could not be opened (it may be damaged): %(error)s", error=error)) from None
     if sheet_name and sheet_name not in book.sheetnames:
+        names = ", ".join(book.sheetnames)
         book.close()
-        raise ReadError(_lt('The workbook has no sheet "%(sheet)s".', sheet=sheet_name))
+        raise ReadError(
+            _lt('The workbook has no sheet "%(sheet)s". Its sheets: %(names)s.', sheet=sheet_name, names=names)
+        )
     if not book.worksheets:
         book.close()
         raise ReadError(_lt("The workbook has no worksheet to read (only charts, or none at all)."))
@@ -420,7 +425,15 @@ def _read_xlsx(stream, file_name, sheet_name=None, max_rows=None, max_unzipped=M
             book.close()
             stream.close()
 
-    return _table(numbered(), "xlsx", max_rows, header_names, sheet_name=sheet.title, last_row=last_row)
+    return _table(
+        numbered(),
+        "xlsx",
+        max_rows,
+        header_names,
+        sheet_name=sheet.title,
+        sheet_names=[candidate.title for candidate in visible],
+        last_row=last_row,
+    )
 
 
 def _padded_styles(book):

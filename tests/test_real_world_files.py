@@ -159,6 +159,38 @@ class TestRealWorldFiles(BulkImportCase):
         job = self.import_members(buffer.getvalue(), "members.xlsx")
         self.assertEqual(self.stored_names(job), ["Ann Lee", "Bob Stone"])
 
+    def test_sheet_chosen_in_the_wizard(self):
+        """A workbook of several visible sheets: the preview names them, and
+        the one written in Sheet is read."""
+        book = openpyxl.Workbook()
+        book.active.title = "Summary"
+        book.active.append(["Total members", 2])
+        members = book.create_sheet("Members")
+        for row in self.rows(["Ann Lee", "Bob Stone"]):
+            members.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        form = Form(
+            self.env["crm.bulk.import.wizard.member"].with_user(self.manager).with_context(default_file_name="m.xlsx")
+        )
+        form.file = base64.b64encode(buffer.getvalue())
+        wizard = form.save()
+        with self.assertRaises(UserError):
+            wizard.action_read_file()  # the first sheet has no member column
+        wizard.xlsx_sheet = "Membres"
+        with self.assertRaises(UserError) as refused:
+            wizard.action_read_file()
+        self.assertIn('The workbook has no sheet "Membres". Its sheets: Summary, Members.', str(refused.exception))
+        wizard.xlsx_sheet = "Members"
+        wizard.action_read_file()
+        self.assertIn(
+            "This workbook has several sheets: Summary, Members. The sheet Members is read",
+            html2plaintext(wizard.preview_html),
+        )
+        job = self.import_through_wizard("member", buffer.getvalue(), "m.xlsx", self.manager, xlsx_sheet="Members")
+        self.assertEqual(self.stored_names(job), ["Ann Lee", "Bob Stone"])
+        self.assertEqual(job.xlsx_sheet, "Members")
+
     def test_formulas_never_calculated_by_xlsxwriter(self):
         """XlsxWriter stores 0 as every formula's value and asks the reader
         to calculate: the 0 was stored as the member's name."""

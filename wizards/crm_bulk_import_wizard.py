@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 
 from ..engine.schema import DISCARD
 from ..models.crm_bulk_import_job import download_action
+from ..readers import ReadError
 
 PREVIEW_ROWS = 5
 
@@ -49,6 +50,10 @@ class CrmBulkImportWizard(models.TransientModel):
         default="auto",
         required=True,
         help="What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line).",
+    )
+    xlsx_sheet = fields.Char(
+        "Sheet",
+        help="The sheet of an XLSX workbook to read, by its name. Empty: the first visible sheet.",
     )
     allow_same_file = fields.Boolean(
         "Import this file again",
@@ -145,10 +150,13 @@ class CrmBulkImportWizard(models.TransientModel):
         # The whole file is read (its problems show now) but only the first
         # rows are kept.
         head, row_count = [], 0
-        for row in table.rows:
-            if row_count < PREVIEW_ROWS:
-                head.append(row)
-            row_count += 1
+        try:
+            for row in table.rows:
+                if row_count < PREVIEW_ROWS:
+                    head.append(row)
+                row_count += 1
+        except ReadError as error:  # the rows' problems (no data row, too many rows...)
+            raise UserError(error.translated(self.env.lang)) from None
         table.rows = head
         proposed = self._applier()._schema().propose_mapping(table.headers)
         saved = self.env["crm.bulk.import.saved.mapping"]._find(self.import_type, table.headers)
@@ -266,6 +274,7 @@ class CrmBulkImportWizard(models.TransientModel):
             self.file_name,
             import_type=self.import_type,
             csv_choices=(self.csv_encoding, self.csv_delimiter),
+            sheet_name=self.xlsx_sheet,
         )
 
     def _mapping(self):
@@ -319,6 +328,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 "date_format": self.date_format,
                 "csv_encoding": self.csv_encoding,
                 "csv_delimiter": self.csv_delimiter,
+                "xlsx_sheet": self.xlsx_sheet,
                 "allow_same_file": self.allow_same_file,
                 "mapping": mapping,
                 **{name: self[name] for name in self._option_fields()},
@@ -342,7 +352,7 @@ class CrmBulkImportWizard(models.TransientModel):
 
     def _dry_run_key(self):
         """What a dry run depends on: the mapping and the choices."""
-        choices = ("date_format", "csv_encoding", "csv_delimiter", "allow_same_file")
+        choices = ("date_format", "csv_encoding", "csv_delimiter", "xlsx_sheet", "allow_same_file")
         options = {name: self[name] for name in (*choices, *self._option_fields())}
         return {"mapping": self._mapping(), "options": options}
 
@@ -382,6 +392,13 @@ class CrmBulkImportWizard(models.TransientModel):
                 "Encoding.",
                 as_read=table.encoding_doubt[0],
                 mac=table.encoding_doubt[1],
+            )
+        if len(table.sheet_names) > 1:
+            doubt += Markup('<p class="text-muted">%s</p>') % self.env._(
+                "This workbook has several sheets: %(sheets)s. The sheet %(sheet)s is read; to read another one, "
+                "go back and write its name in Sheet.",
+                sheets=", ".join(table.sheet_names),
+                sheet=table.sheet_name,
             )
         head = Markup("").join(Markup("<th>%s</th>") % header for header in [self.env._("Row")] + table.headers)
         body = Markup("").join(
