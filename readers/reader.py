@@ -168,9 +168,10 @@ def _blank(stream, head):
 
 
 def _encoding(stream, head, file_name):
-    """The first encoding that decodes the whole file: BOMs first, then
-    UTF-16 without BOM (every other byte NUL), UTF-8, and Windows-1252 last.
-    The file is decoded chunk by chunk, never held whole."""
+    """(encoding, doubt): the first encoding that decodes the whole file:
+    BOMs first, then UTF-16 without BOM (every other byte NUL), UTF-8, and
+    Windows-1252 or Mac Roman last (_windows_or_mac). The file is decoded
+    chunk by chunk, never held whole."""
     candidates = []
     if head.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
@@ -182,21 +183,15 @@ def _encoding(stream, head, file_name):
             candidates = ["utf-16-le"]
         elif len(sample) > 3 and sample[0::2].count(0) > len(sample) // 4:
             candidates = ["utf-16-be"]
-        candidates += ["utf-8", "cp1252", "mac_roman"]
-    decoded = [encoding for encoding in candidates if _decodes(stream, encoding)]
-    if decoded and decoded[0] in ("cp1252", "mac_roman"):
-        # Excel for Mac writes "CSV" in Mac Roman, Excel for Windows in
-        # Windows-1252, and almost any bytes decode in both: Mac Roman when its
-        # accented letters sit in words as letters do, and better than in
-        # Windows-1252.
-        misplaced = {encoding: _misplaced(head.decode(encoding, "replace")) for encoding in decoded}
-        accented = sum(1 for byte in head if byte > 127)
-        if "mac_roman" in decoded and misplaced["mac_roman"] * 10 <= accented:
-            if decoded[0] == "mac_roman" or misplaced["mac_roman"] < misplaced["cp1252"]:
-                return "mac_roman"
-        decoded = [encoding for encoding in decoded if encoding != "mac_roman"]
-    if decoded:
-        return decoded[0]
+        candidates += ["utf-8", "cp1252"]
+    for encoding in candidates:
+        if _decodes(stream, encoding):
+            return _windows_or_mac(head, windows=True) if encoding == "cp1252" else (encoding, ())
+    if candidates[-1] == "cp1252" and _decodes(stream, "mac_roman"):
+        # Bytes Windows-1252 leaves undefined: Mac Roman, if it reads as text.
+        found = _windows_or_mac(head, windows=False)
+        if found[0]:
+            return found
     if b"\x00" in head[:2000]:
         raise ReadError(
             _lt(
@@ -204,6 +199,29 @@ def _encoding(stream, head, file_name):
             )
         )
     raise ReadError(_lt("The file's encoding could not be recognised. Save it as CSV UTF-8 and upload it again."))
+
+
+def _windows_or_mac(head, windows):
+    """(encoding, doubt) of a file that decodes in Mac Roman, and in
+    Windows-1252 too when ``windows``. Excel for Mac writes "CSV" in Mac
+    Roman, Excel for Windows in Windows-1252, and almost any bytes decode in
+    both: Mac Roman when its accented letters sit in words as letters do, and
+    better than in Windows-1252. The doubt, when both read the file equally
+    well ("Kšhler" or "Köhler"?): a line as each reads it, else ()."""
+    mac = head.decode("mac_roman")
+    misplaced = _misplaced(mac)
+    plausible = misplaced * 10 <= sum(1 for byte in head if byte > 127)
+    if not windows:
+        return ("mac_roman" if plausible else None), ()
+    windows_text = head.decode("cp1252", "replace")
+    windows_misplaced = _misplaced(windows_text)
+    if plausible and misplaced < windows_misplaced:
+        return "mac_roman", ()
+    if misplaced == windows_misplaced and "\ufffd" not in windows_text:
+        for windows_line, mac_line in zip(windows_text.splitlines(), mac.splitlines(), strict=False):
+            if windows_line != mac_line:
+                return "cp1252", (windows_line[:120], mac_line[:120])
+    return "cp1252", ()
 
 
 def _misplaced(text):
@@ -221,18 +239,6 @@ def _misplaced(text):
         elif char.isupper() and before.isalpha() and before.islower():
             count += 1
     return count
-
-
-def _encoding_doubt(head):
-    """(a line as Windows-1252 reads it, as Mac Roman reads it) when both read
-    the file equally well ("Kšhler" or "Köhler"?), else ()."""
-    readings = [head.decode(encoding, "replace") for encoding in ("cp1252", "mac_roman")]
-    if "\ufffd" in readings[0] or _misplaced(readings[0]) != _misplaced(readings[1]):
-        return ()
-    for cp1252_line, mac_line in zip(readings[0].splitlines(), readings[1].splitlines(), strict=False):
-        if cp1252_line != mac_line:
-            return cp1252_line[:120], mac_line[:120]
-    return ()
 
 
 def _decodes(stream, encoding):
@@ -293,8 +299,7 @@ def _sniff_delimiter(head, complete=True):
 def _read_csv(stream, head, file_name, max_rows=None, header_names=None, *, encoding=None, delimiter=None):
     doubt = ()
     if not encoding:
-        encoding = _encoding(stream, head, file_name)
-        doubt = _encoding_doubt(head) if encoding == "cp1252" else ()
+        encoding, doubt = _encoding(stream, head, file_name)
     elif not _decodes(stream, encoding):
         raise ReadError(
             _lt(
