@@ -7,8 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.billing import day_in_month, next_bill_date, prorated_amount
-from ..engine.numbers import column_decimal, read_number
-from .crm_bulk_import_type import Result
+from ..engine.numbers import column_decimal
+from .crm_bulk_import_type import Result, RowError
 
 
 class CustomColumns(dict):
@@ -419,8 +419,8 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         """The number ``text`` means, or None (not a number, or one that
         reads two ways: "1.500")."""
         try:
-            return read_number(text, decimal or self.env["crm.bulk.import.type"]._language_decimal(text, job))
-        except ValueError:
+            return self.env["crm.bulk.import.type"]._parse_number(text, decimal, job)
+        except RowError:
             return None
 
     @api.model

@@ -288,8 +288,11 @@ class CrmBulkImportType(models.AbstractModel):
         read (engine.numbers). "1.500" needs ``decimal`` (what the column
         shows elsewhere) or the user's language to settle it."""
         try:
-            return read_number(text, decimal or self._language_decimal(text, job))
+            return read_number(text, decimal)
         except AmbiguousNumber as ambiguous:
+            settled = self._language_decimal(text, job)
+            if settled:
+                return read_number(text, settled)
             # formatted apart: Babel's extractor evaluates the arguments of _()
             thousands, decimals = (f"{reading:g}" for reading in ambiguous.readings)
             raise RowError(
@@ -320,6 +323,12 @@ class CrmBulkImportType(models.AbstractModel):
         return column_decimal(value for (value,) in self.env.cr.fetchall())
 
     @api.model
+    def _job_lang(self, job):
+        """The language of the user who made the job (else this user's): it
+        settles how their numbers and dates read."""
+        return self.env["res.lang"]._lang_get((job.create_uid.lang if job else None) or self.env.lang or "en_US")
+
+    @api.model
     def _language_decimal(self, text, job):
         """The decimal separator the user's language settles "1.500" or
         "1,500" with, or None: German reads "1.500" as thousands (its
@@ -328,7 +337,7 @@ class CrmBulkImportType(models.AbstractModel):
         separator = "," if "," in text else "." if "." in text else None
         if not separator:
             return None
-        lang = self.env["res.lang"]._lang_get((job.create_uid.lang if job else None) or self.env.lang or "en_US")
+        lang = self._job_lang(job)
         if not lang:
             return None
         if lang.thousands_sep == separator:
@@ -405,7 +414,7 @@ class CrmBulkImportType(models.AbstractModel):
         """The user's language's date format, when it writes days, months and
         four-digit years in numbers (DD/MM/YYYY in French, MM/DD/YYYY in US
         English), else None."""
-        lang = self.env["res.lang"]._lang_get((job.create_uid.lang if job else None) or self.env.lang or "en_US")
+        lang = self._job_lang(job)
         date_format = lang.date_format if lang else ""
         if sorted(re.findall(r"%\w", date_format)) == ["%Y", "%d", "%m"] and not re.search(
             r"[A-Za-z]", re.sub(r"%\w", "", date_format)
