@@ -39,6 +39,15 @@ DRY_RUN_STATUS = {"created": "would_create", "updated": "would_update"}
 
 # Defaults of the system parameters that tune the background runs.
 DEFAULT_BACKGROUND_THRESHOLD = 1000
+# How a file is read, as the wizard offers it and the job keeps it.
+CSV_ENCODING_HELP = (
+    "How the CSV file's characters are written. Detected tells UTF-8, UTF-16, Windows-1252 and Mac Roman apart; "
+    "choose it when names read wrong in the preview (Jürgen read as JŸrgen)."
+)
+CSV_DELIMITER_HELP = (
+    "What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line)."
+)
+XLSX_SHEET_HELP = "The sheet of an XLSX workbook to read, by its name. Empty: the first visible sheet."
 # What a user sets on an import: the wizard's choices, while it is a draft.
 USER_DRAFT_FIELDS = {
     "allow_same_file",
@@ -175,8 +184,7 @@ class CrmBulkImportJob(models.Model):
         default="auto",
         required=True,
         readonly=True,
-        help="How the CSV file's characters are written. Detected tells UTF-8, UTF-16, Windows-1252 and Mac Roman "
-        "apart; choose it when names read wrong in the preview (Jürgen read as JŸrgen).",
+        help=CSV_ENCODING_HELP,
     )
     csv_delimiter = fields.Selection(
         [("auto", "Detected"), (",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Pipe")],
@@ -184,12 +192,12 @@ class CrmBulkImportJob(models.Model):
         default="auto",
         required=True,
         readonly=True,
-        help="What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line).",
+        help=CSV_DELIMITER_HELP,
     )
     xlsx_sheet = fields.Char(
         "Sheet",
         readonly=True,
-        help="The sheet of an XLSX workbook to read, by its name. Empty: the first visible sheet.",
+        help=XLSX_SHEET_HELP,
     )
     policy = fields.Selection(
         [

@@ -145,6 +145,6 @@ class CrmLead(models.Model):
                 stage = next(
                     (stage for stage in reversed(won_stages) if stage.sequence <= lead.stage_id.sequence), won_stages
                 )
-            by_stage[stage] = by_stage.get(stage, self.browse()) | lead
-        for stage, group in by_stage.items():
-            group.write({"stage_id": stage.id, "probability": 100})
+            by_stage.setdefault(stage, []).append(lead.id)
+        for stage, ids in by_stage.items():
+            self.browse(ids).write({"stage_id": stage.id, "probability": 100})

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.schema import DISCARD
-from ..models.crm_bulk_import_job import download_action
+from ..models.crm_bulk_import_job import CSV_DELIMITER_HELP, CSV_ENCODING_HELP, XLSX_SHEET_HELP, download_action
 from ..readers import ReadError
 
 PREVIEW_ROWS = 5
@@ -41,19 +41,18 @@ class CrmBulkImportWizard(models.TransientModel):
         string="Encoding",
         default="auto",
         required=True,
-        help="How the CSV file's characters are written. Detected tells UTF-8, UTF-16, Windows-1252 and Mac Roman "
-        "apart; choose it when names read wrong in the preview (Jürgen read as JŸrgen).",
+        help=CSV_ENCODING_HELP,
     )
     csv_delimiter = fields.Selection(
         selection=lambda self: self.env["crm.bulk.import.job"]._fields["csv_delimiter"].selection,
         string="Separator",
         default="auto",
         required=True,
-        help="What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line).",
+        help=CSV_DELIMITER_HELP,
     )
     xlsx_sheet = fields.Char(
         "Sheet",
-        help="The sheet of an XLSX workbook to read, by its name. Empty: the first visible sheet.",
+        help=XLSX_SHEET_HELP,
     )
     allow_same_file = fields.Boolean(
         "Import this file again",
