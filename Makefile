@@ -78,9 +78,11 @@ pytest:
 		--odoo-config=$(CURDIR)/$(CONF) --odoo-database=$(DB) --odoo-http \
 		-p no:cacheprovider $(ADDON_DIR)/tests $(PYTEST_ARGS)
 
+# The checks of .pre-commit-config.yaml on every file: ruff, pylint-odoo,
+# oca-checks-odoo-module, prettier... (each installed by pre-commit, once).
 lint: setup
-	@$(PY) -m ruff check .
-	@$(PY) -m ruff format --check .
+	@command -v node >/dev/null || { echo "Node.js is missing: prettier runs on it" >&2; exit 1; }
+	@$(PY) -m pre_commit run --all-files --show-diff-on-failure
 
 # The benchmark: its own database, files generated on the fly (bench/README.md).
 # A smaller run: make bench BENCH_ARGS="--sizes 1000,10000 --rounds 1"

@@ -6,7 +6,7 @@
     "version": "18.0.1.0.2",
     "category": "Sales/CRM",
     "license": "AGPL-3",
-    "author": "crm_bulk_import contributors",
+    "author": "crm_bulk_import contributors, Odoo Community Association (OCA)",
     "website": "https://github.com/crm-bulk-import/crm_bulk_import",
     "depends": ["crm", "contacts", "portal", "mail", "base_automation", "subscription_oca", "queue_job"],
     "external_dependencies": {"python": ["openpyxl", "python-dateutil"]},
@@ -44,7 +44,5 @@
         ],
     },
     "development_status": "Alpha",
-    "installable": True,
     "uninstall_hook": "uninstall_hook",
-    "application": False,
 }

@@ -10,6 +10,9 @@ and sampled values) and a wrong import fails the benchmark. The job-worker
 measurements start a production server of their own (prefork, queue_job's
 runner) for each import."""
 
+# A command-line tool: it reports on the terminal.
+# pylint: disable=print-used
+
 import argparse
 import configparser
 import datetime
@@ -273,8 +276,8 @@ def machine():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
+    except OSError:  # not Linux: the platform's own name below
+        model = ""
     return {
         "cores": os.cpu_count(),
         "cpu": model or platform.processor(),

@@ -15,6 +15,9 @@ starts it: ``--server-pid``) performs its queue jobs; the measure runs from
 the click until the import is done, and the peak is that of the server's
 worker processes."""
 
+# A command-line tool: it reports on the terminal.
+# pylint: disable=print-used
+
 import argparse
 import base64
 import cProfile

@@ -5,6 +5,9 @@ lead registration as a spreadsheet user fills the template.
     .venv/bin/python demo/make_xlsx.py
 """
 
+# A command-line tool: it reports on the terminal.
+# pylint: disable=print-used
+
 import sys
 from pathlib import Path
 

@@ -1482,7 +1482,10 @@ class CrmBulkImportJob(models.Model):
         if getattr(threading.current_thread(), "testing", False):
             return
         self.env.flush_all()
-        self.env.cr.commit()
+        # Each chunk is a queue job of its own that must stand once done (a
+        # crash in the next one re-runs that one only): queue_job commits its
+        # jobs the same way.
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         self.env.invalidate_all()
 

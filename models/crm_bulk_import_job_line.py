@@ -50,7 +50,7 @@ class CrmBulkImportJobLine(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The background runner claims the next pending lines of a job in file
         # order, chunk after chunk: without this index each claim sorts every
         # pending line of the job.
@@ -61,6 +61,7 @@ class CrmBulkImportJobLine(models.Model):
             ["job_id", "row_number"],
             where="status = 'pending'",
         )
+        return res
 
     # ------------------------------------------------------------
     # ORM

@@ -65,12 +65,13 @@ class CrmLead(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # The duplicate warnings of a lead registration look existing leads up
         # by exact email and company name, thousands at a time: crm's own
         # indexes on these columns are trigram indexes, for ilike searches.
         create_index(self.env.cr, "crm_lead_email_normalized_btree_index", self._table, ["email_normalized"])
         create_index(self.env.cr, "crm_lead_lower_partner_name_index", self._table, ["lower(partner_name)"])
+        return res
 
     @api.model
     def check_field_access_rights(self, operation, field_names):

@@ -8,7 +8,6 @@ class ResCompany(models.Model):
 
     # Members
     default_billing_day = fields.Integer(
-        "Default Billing Day",
         default=1,
         help="Day of the month (1-31) members are billed on when their import gives no "
         "Monthly Bill Date; 31 means the last day of shorter months.",

@@ -262,7 +262,8 @@ class ResPartner(models.Model):
         Rows whose companies share a profile share a prototype."""
         names = self._commercial_fields()
         dependent = [name for name in names if self._fields[name].company_dependent]
-        companies = self.env["res.company"].sudo().search([]) if dependent else []
+        # A company-dependent field has a value in each company.
+        companies = self.env["res.company"].sudo().search([]) if dependent else []  # pylint: disable=no-search-all
         profiles = {}
         for parent in parents:
             commercial = parent.commercial_partner_id.sudo()  # a key only: every field, whoever imports

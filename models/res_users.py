@@ -21,8 +21,8 @@ class ResUsers(models.Model):
 
         The invited prospect (same email) becomes an applicant, accepted at once
         in an auto-accept group. Someone else using a shared invitation gets a
-        separate application, not linked to the prospect: the seed's stated
-        limitation, kept on purpose (an invitation proves nothing of who
+        separate application, not linked to the prospect: a limitation the
+        invitations state, kept on purpose (an invitation proves nothing of who
         forwards it)."""
         prospect = self.env["res.partner"]
         if token:

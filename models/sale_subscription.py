@@ -12,7 +12,6 @@ class SaleSubscription(models.Model):
 
     member_id = fields.Many2one(
         "res.partner",
-        "Member",
         compute="_compute_member_id",
         store=True,
         readonly=False,

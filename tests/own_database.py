@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import psycopg2
+from psycopg2 import sql
 
 import odoo
 from odoo.tests import BaseCase
@@ -40,7 +41,7 @@ class OwnDatabaseCase(BaseCase):
         connection = self.connect("postgres")
         try:
             with connection.cursor() as cr:
-                cr.execute(f'DROP DATABASE IF EXISTS "{self.db}"')
+                cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(self.db)))
         finally:
             connection.close()
 

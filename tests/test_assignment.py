@@ -76,7 +76,7 @@ class TestAssignment(BulkImportCase):
                 mail = self.env["mail.mail"].search([("model", "=", job._name), ("res_id", "=", job.id)])
                 self.assertTrue(mail, "the summary email is queued")
 
-    def test_partial_policy_reports_the_seed_errors(self):
+    def test_partial_policy_reports_each_bad_row(self):
         job = self.make_job(
             csv_bytes(
                 [

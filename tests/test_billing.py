@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Billing dates and proration, on the seeds' own examples."""
+"""Billing dates and proration, on the examples of the billing help."""
 
 import unittest
 from datetime import date
@@ -8,7 +8,7 @@ from odoo.addons.crm_bulk_import.engine.billing import next_bill_date, prorated_
 
 
 class TestBillingDates(unittest.TestCase):
-    def test_seed_example_may_15_with_5(self):
+    def test_may_15_with_bill_day_5_bills_june_5(self):
         self.assertEqual(next_bill_date(date(2025, 5, 15), 5), date(2025, 6, 5))
 
     def test_later_the_same_month(self):
@@ -36,7 +36,7 @@ class TestProration(unittest.TestCase):
         # the May 6 - June 6 period (31 days).
         self.assertAlmostEqual(prorated_amount(310.0, date(2025, 5, 27), date(2025, 6, 6)), 100.0)
 
-    def test_seed_002_october_15_to_november_1(self):
+    def test_october_15_to_november_1_prorates_17_days(self):
         # 17 days of October (31 days).
         self.assertAlmostEqual(prorated_amount(620.0, date(2025, 10, 15), date(2025, 11, 1)), 340.0)
 

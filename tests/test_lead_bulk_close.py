@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
 import logging
 
 from odoo import Command
@@ -102,63 +103,57 @@ class TestLeadBulkClose(TransactionCase):
         return leads, members
 
     def close_and_read(self, leads, members):
-        try:
-            with self.env.cr.savepoint():
-                self.env["crm.lead"]._bulk_import_promote(
-                    dict(zip(leads.ids, members, strict=True)),
-                    {
-                        lead.id: f"Promoted to member {member.name}."
-                        for lead, member in zip(leads, members, strict=True)
-                    },
-                )
-                self.env.flush_all()
-                self.env.cr.precommit.run()  # field tracking posts its messages at commit
-                self.env.invalidate_all()
-                Lead = self.env["crm.lead"].with_context(active_test=False)
-                snapshot = {
-                    "leads": stored_rows(Lead.browse(leads.ids), lambda row: row["name"]),
-                    "members": stored_rows(members, lambda row: row["name"]),
-                    "frequencies": sorted(
-                        (freq.variable, freq.value, freq.team_id.id, freq.won_count, freq.lost_count)
-                        for freq in self.env["crm.lead.scoring.frequency"].search([])
-                    ),
-                    "activities": sorted(
-                        self.env["mail.activity"]
-                        .search([("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)])
-                        .mapped("summary")
-                    ),
-                    # each lead's note, every column (the batch shares one
-                    # message id, drawn at random)
-                    "notes": {
-                        res_id: {column: value for column, value in row.items() if column != "message_id"}
-                        for res_id, row in stored_rows(
-                            self.env["mail.message"].search(
-                                [
-                                    ("model", "=", "crm.lead"),
-                                    ("res_id", "in", leads.ids),
-                                    ("body", "like", "Promoted to member"),
-                                ]
-                            ),
-                            lambda row: row["res_id"],
-                        ).items()
-                    },
-                    # every message of the leads, tracking included
-                    "messages": sorted(
-                        (
-                            message.res_id,
-                            str(message.body),
-                            message.message_type,
-                            message.subtype_id.id,
-                            len(message.tracking_value_ids),
-                        )
-                        for message in self.env["mail.message"].search(
-                            [("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
-                        )
-                    ),
-                }
-                raise RolledBack
-        except RolledBack:
-            pass
+        with contextlib.suppress(RolledBack), self.env.cr.savepoint():
+            self.env["crm.lead"]._bulk_import_promote(
+                dict(zip(leads.ids, members, strict=True)),
+                {lead.id: f"Promoted to member {member.name}." for lead, member in zip(leads, members, strict=True)},
+            )
+            self.env.flush_all()
+            self.env.cr.precommit.run()  # field tracking posts its messages at commit
+            self.env.invalidate_all()
+            Lead = self.env["crm.lead"].with_context(active_test=False)
+            snapshot = {
+                "leads": stored_rows(Lead.browse(leads.ids), lambda row: row["name"]),
+                "members": stored_rows(members, lambda row: row["name"]),
+                "frequencies": sorted(
+                    (freq.variable, freq.value, freq.team_id.id, freq.won_count, freq.lost_count)
+                    for freq in self.env["crm.lead.scoring.frequency"].search([])
+                ),
+                "activities": sorted(
+                    self.env["mail.activity"]
+                    .search([("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)])
+                    .mapped("summary")
+                ),
+                # each lead's note, every column (the batch shares one
+                # message id, drawn at random)
+                "notes": {
+                    res_id: {column: value for column, value in row.items() if column != "message_id"}
+                    for res_id, row in stored_rows(
+                        self.env["mail.message"].search(
+                            [
+                                ("model", "=", "crm.lead"),
+                                ("res_id", "in", leads.ids),
+                                ("body", "like", "Promoted to member"),
+                            ]
+                        ),
+                        lambda row: row["res_id"],
+                    ).items()
+                },
+                # every message of the leads, tracking included
+                "messages": sorted(
+                    (
+                        message.res_id,
+                        str(message.body),
+                        message.message_type,
+                        message.subtype_id.id,
+                        len(message.tracking_value_ids),
+                    )
+                    for message in self.env["mail.message"].search(
+                        [("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
+                    )
+                ),
+            }
+            raise RolledBack
         self.env.invalidate_all()
         return snapshot
 

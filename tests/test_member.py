@@ -57,9 +57,9 @@ class TestMemberImport(BulkImportCase):
             ]
         )
 
-    def import_members(self, rows, header=FR_HEADER, content=None, file_name="membres.csv", **options):
+    def import_members(self, rows, header=None, content=None, file_name="membres.csv", **options):
         """Import as a manager: options go through the wizard, as users tick them."""
-        content = content or csv_bytes([header] + rows)
+        content = content or csv_bytes([header or FR_HEADER] + rows)
         if options:
             return self.import_through_wizard("member", content, file_name, self.manager, **options)
         job = self.make_job(content, file_name=file_name, user=self.manager, import_type="member")

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
 import logging
 from datetime import date, timedelta
 
@@ -460,14 +461,11 @@ class TestImportsWriteWhatTheOrmWrites(BulkImportCase):
 
     def import_and_read(self, import_type, content, **choices):
         """Import through the wizard, read what it wrote, undo it."""
-        try:
-            with self.env.cr.savepoint():
-                job = self.import_through_wizard(import_type, content, f"{import_type}.csv", self.manager, **choices)
-                self.assertEqual(job.state, "done")
-                snapshot = self.snapshot(job)
-                raise RolledBack
-        except RolledBack:
-            pass
+        with contextlib.suppress(RolledBack), self.env.cr.savepoint():
+            job = self.import_through_wizard(import_type, content, f"{import_type}.csv", self.manager, **choices)
+            self.assertEqual(job.state, "done")
+            snapshot = self.snapshot(job)
+            raise RolledBack
         self.env.invalidate_all()
         return snapshot
 

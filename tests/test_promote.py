@@ -58,9 +58,9 @@ class TestPromote(BulkImportCase):
         cls.contact = cls.env["res.partner"].create({"name": "Carl Contact", "email": "carl@example.com"})
         cls.env.company.default_billing_day = 1
 
-    def promote(self, rows, header=HEADER, **options):
+    def promote(self, rows, header=None, **options):
         """Promote as a manager: options go through the wizard, as users tick them."""
-        content = csv_bytes([header] + rows)
+        content = csv_bytes([header or HEADER] + rows)
         if options:
             return self.import_through_wizard("promote", content, "promote.csv", self.manager, **options)
         job = self.make_job(content, file_name="promote.csv", user=self.manager, import_type="promote")
@@ -71,7 +71,7 @@ class TestPromote(BulkImportCase):
         return self.env["res.partner"].search([("email_normalized", "=", email), ("is_company", "=", False)])
 
     @freeze_time("2025-05-15")
-    def test_seed_example_first_bill_on_the_next_fifth(self):
+    def test_bill_day_5_first_bills_on_the_next_fifth(self):
         job = self.promote([["jane@example.com", "Jane", "Doe", "Acme", "Coworking Plan", "", "5"]])
         self.assertEqual(job.state, "done", job.line_ids.mapped("message"))
         jane = self.member("jane@example.com")
@@ -109,7 +109,7 @@ class TestPromote(BulkImportCase):
 
     @freeze_time("2025-05-15")
     def test_every_member_of_a_new_team_bills_next_month(self):
-        """Seed 000: "If the team doesn't already exist, these plans will be
+        """As the import's help puts it: "If the team doesn't already exist, these plans will be
         set up to bill on [the Default Billing Day] of the next month": every
         row of the new team, not only the one that creates it."""
         self.env.company.default_billing_day = 20

@@ -34,7 +34,8 @@ class TestRealWorldFiles(BulkImportCase):
         cls.desk = cls.make_plan(cls, "Coworking Desk", 310)
         cls.next_invoice = (date.today() + timedelta(days=20)).isoformat()
 
-    def rows(self, names=PEOPLE):
+    def rows(self, names=None):
+        names = names or PEOPLE
         return [HEADER] + [
             [name, "Coworking Desk", "2026-01-05", self.next_invoice, f"member{index}@example.com"]
             for index, name in enumerate(names)

@@ -10,6 +10,9 @@ lists (with indented continuation lines), **bold**, *emphasis*, `code` and
 [links](url). Plain Python, no dependency.
 """
 
+# A command-line tool: it reports on the terminal.
+# pylint: disable=print-used
+
 import ast
 import html
 import re

@@ -4,6 +4,9 @@
 .venv/bin/python tools/make_icon.py
 """
 
+# A command-line tool: it reports on the terminal.
+# pylint: disable=print-used
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw

@@ -12,6 +12,9 @@ Chromium is driven over the DevTools protocol (websocket-client); files are
 uploaded through the page's own file input.
 """
 
+# A command-line tool: it reports on the terminal.
+# pylint: disable=print-used
+
 import base64
 import json
 import shutil

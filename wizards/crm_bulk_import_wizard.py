@@ -64,7 +64,6 @@ class CrmBulkImportWizard(models.TransientModel):
     mapping_ids = fields.One2many(
         "crm.bulk.import.wizard.mapping",
         "wizard_id",
-        string="Mapping",
         domain=lambda self: [("wizard_model", "=", self._name)],
     )
     saved_mapping_id = fields.Many2one(

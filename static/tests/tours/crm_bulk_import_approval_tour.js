@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // A manager works the registered leads: approve one, reject another with a
 // reason, from the list where pending leads come first.
@@ -9,7 +9,8 @@ registry.category("web_tour.tours").add("crm_bulk_import_approval_tour", {
             trigger: ".o_list_view .o_data_row:contains(Tour deal 1):contains(Pending)",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains(Tour deal 1) .o_list_record_selector input",
+            trigger:
+                ".o_list_view .o_data_row:contains(Tour deal 1) .o_list_record_selector input",
             run: "click",
         },
         {
@@ -22,7 +23,8 @@ registry.category("web_tour.tours").add("crm_bulk_import_approval_tour", {
             trigger: ".o_list_view:not(:has(.o_data_row:contains(Tour deal 1)))",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains(Tour deal 2) .o_list_record_selector input",
+            trigger:
+                ".o_list_view .o_data_row:contains(Tour deal 2) .o_list_record_selector input",
             run: "click",
         },
         {
@@ -40,7 +42,8 @@ registry.category("web_tour.tours").add("crm_bulk_import_approval_tour", {
         },
         {
             content: "Rejected: out of the pending list, the third one waits",
-            trigger: "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:contains(Tour deal 2))) .o_data_row:contains(Tour deal 3)",
+            trigger:
+                "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:contains(Tour deal 2))) .o_data_row:contains(Tour deal 3)",
         },
     ],
 });

@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // A customer-assignment file as a user would export it from their billing tool.
 const CSV = [
@@ -14,11 +14,15 @@ registry.category("web_tour.tours").add("crm_bulk_import_assignment_tour", {
             content: "Upload the file in the assignment wizard",
             trigger: ".modal .o_field_widget[name=file] .o_select_file_button",
             run() {
-                const input = document.querySelector(".modal .o_field_widget[name=file] input[type=file]");
+                const input = document.querySelector(
+                    ".modal .o_field_widget[name=file] input[type=file]"
+                );
                 const transfer = new DataTransfer();
-                transfer.items.add(new File([CSV], "assignment.csv", { type: "text/csv" }));
+                transfer.items.add(
+                    new File([CSV], "assignment.csv", {type: "text/csv"})
+                );
                 input.files = transfer.files;
-                input.dispatchEvent(new Event("change", { bubbles: true }));
+                input.dispatchEvent(new Event("change", {bubbles: true}));
             },
         },
         {
@@ -35,7 +39,8 @@ registry.category("web_tour.tours").add("crm_bulk_import_assignment_tour", {
         },
         {
             content: "The columns are mapped to the assignment fields",
-            trigger: ".modal .o_field_widget[name=mapping_ids] tr:contains(Account manager email) td[name=field_id]:contains(Account manager email)",
+            trigger:
+                ".modal .o_field_widget[name=mapping_ids] tr:contains(Account manager email) td[name=field_id]:contains(Account manager email)",
         },
         {
             trigger: ".modal button[name=action_import]",
@@ -49,7 +54,8 @@ registry.category("web_tour.tours").add("crm_bulk_import_assignment_tour", {
             trigger: ".o_form_view .o_field_widget[name=count_error]:contains(1)",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=line_ids] td:contains(The customer was not found)",
+            trigger:
+                ".o_form_view .o_field_widget[name=line_ids] td:contains(The customer was not found)",
         },
         {
             trigger: ".o_form_view button[name=action_download_errors]",
