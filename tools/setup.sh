@@ -49,12 +49,12 @@ python3 tools/odoo_requirements.py "$odoo_src/requirements.txt" "$build/odoo-req
 stamp="$build/requirements.stamp"
 # The OCA addons, from PyPI wheels into site-packages/odoo/addons.
 oca_addons=("odoo-addon-subscription-oca==18.0.*" "odoo-addon-queue_job==18.0.*")
-want=$( (cat "$build/odoo-requirements.txt" requirements.txt; echo "${oca_addons[*]}") | sha1sum | cut -d' ' -f1)
+want=$( (cat "$build/odoo-requirements.txt" requirements.txt test-requirements.txt; echo "${oca_addons[*]}") | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing Python requirements"
     "$py" -m pip install -q --upgrade pip wheel "setuptools<81"
     "$py" -m pip install -q -r "$build/odoo-requirements.txt"
-    "$py" -m pip install -q -r requirements.txt
+    "$py" -m pip install -q -r requirements.txt -r test-requirements.txt
     # The OCA wheels declare a dependency on an `odoo` distribution, which does not
     # exist on PyPI: Odoo comes from the source tree, so install them without deps.
     "$py" -m pip install -q --no-deps "${oca_addons[@]}"
