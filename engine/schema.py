@@ -5,7 +5,7 @@ engine derives from it the mapping it proposes, the required-column check, the
 template files and the mapping choices offered in the wizard.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..readers import normalize_header
 
@@ -35,6 +35,9 @@ class Column:
     # The value of the template's example row, written under the header so
     # that users see what a cell looks like.
     example: str = ""
+    # The English label, once ``label`` is in the user's language
+    # (Schema.translated): a file may name the column either way.
+    source_label: str = ""
 
     def __post_init__(self):
         if self.parser not in PARSERS:
@@ -43,7 +46,23 @@ class Column:
     @property
     def names(self):
         """Every normalized header this column answers to."""
-        return {normalize_header(name) for name in (self.key, self.label, *self.aliases)}
+        labels = (self.label, self.source_label) if self.source_label else (self.label,)
+        return {normalize_header(str(name)) for name in (self.key, *labels, *self.aliases)}
+
+    def translated(self, translate):
+        """This column with its label and help in a language: ``translate``
+        gives the text of a lazy translation (a type declares them with
+        ``_lt``); a plain text (a label an admin wrote) stays as it is."""
+        return replace(
+            self,
+            label=_text(self.label, translate),
+            help=_text(self.help, translate),
+            source_label=self.source_label or getattr(self.label, "_source", self.label),
+        )
+
+
+def _text(value, translate):
+    return value if isinstance(value, str) else translate(value)
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,10 @@ class Schema:
 
     def __post_init__(self):
         object.__setattr__(self, "by_key", {column.key: column for column in self.columns})
+
+    def translated(self, translate):
+        """The schema in a language (see Column.translated)."""
+        return replace(self, columns=tuple(column.translated(translate) for column in self.columns))
 
     def is_ignored(self, header):
         return normalize_header(header) in {normalize_header(name) for name in self.ignored}

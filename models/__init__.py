@@ -29,4 +29,5 @@ from . import ir_attachment
 from . import sale_subscription
 from . import sale_subscription_line
 from . import ir_http
+from . import ir_module
 from . import mail_activity

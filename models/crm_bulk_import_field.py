@@ -22,7 +22,7 @@ class CrmBulkImportField(models.Model):
     label = fields.Char(required=True, translate=True)
     required = fields.Boolean()
     sequence = fields.Integer()
-    help = fields.Char()
+    help = fields.Char(translate=True)
 
     _sql_constraints = [
         ("key_uniq", "unique(import_type, key)", "A field key is unique per import type."),
@@ -33,10 +33,15 @@ class CrmBulkImportField(models.Model):
         """Synchronise the table with the schemas of the import types: called
         by data/crm_bulk_import_field_data.xml at install and update, and when
         a configurable schema (the Lead Registration form) changes."""
-        known = {(field.import_type, field.key): field for field in self.sudo().search([])}
+        Field = self.sudo().with_context(lang="en_US")
+        known = {(field.import_type, field.key): field for field in Field.search([])}  # pylint: disable=no-search-all
         wanted = set()
+        # The mapping step shows the labels in the user's language.
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
         for import_type, _label in self.env["crm.bulk.import.job"]._fields["import_type"].selection:
-            schema = self.env[f"crm.bulk.import.type.{import_type}"]._schema()
+            applier = self.env[f"crm.bulk.import.type.{import_type}"]
+            schema = applier.with_context(lang="en_US")._schema()
+            in_lang = {lang: applier.with_context(lang=lang)._schema().by_key for lang in langs}
             for sequence, column in enumerate(schema.columns):
                 vals = {
                     "import_type": import_type,
@@ -47,8 +52,12 @@ class CrmBulkImportField(models.Model):
                     "help": column.help,
                 }
                 wanted.add((import_type, column.key))
-                if (import_type, column.key) in known:
-                    known[(import_type, column.key)].write(vals)
+                record = known.get((import_type, column.key))
+                if record:
+                    record.write(vals)
                 else:
-                    self.sudo().create(vals)
+                    record = Field.create(vals)
+                for lang, columns in in_lang.items():
+                    translated = columns[column.key]
+                    record.with_context(lang=lang).write({"label": translated.label, "help": translated.help})
         self.browse([field.id for key, field in known.items() if key not in wanted]).sudo().unlink()

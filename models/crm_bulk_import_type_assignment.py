@@ -5,9 +5,12 @@ from markupsafe import Markup
 
 from odoo import Command, api, models
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result, UndoLog
+
+_lt = LazyTranslate(__name__)
 
 
 class CrmBulkImportTypeAssignment(models.AbstractModel):
@@ -36,7 +39,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
             columns=(
                 Column(
                     "external_id",
-                    "External Id",
+                    _lt("External Id"),
                     required=True,
                     aliases=(
                         "external_ref",
@@ -47,12 +50,12 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                         "externe kennung",
                         "kunden id",
                     ),
-                    help="The customer's id in its source system, stored on the contact.",
+                    help=_lt("The customer's id in its source system, stored on the contact."),
                     example="CUST-0001",
                 ),
                 Column(
                     "account_manager_emails",
-                    "Account manager email",
+                    _lt("Account manager email"),
                     required=True,
                     parser="emails",
                     aliases=(
@@ -66,13 +69,13 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                         "kundenbetreuer e-mail",
                         "e-mail des kundenbetreuers",
                     ),
-                    help="One or several emails of internal users, separated by commas.",
+                    help=_lt("One or several emails of internal users, separated by commas."),
                     example="manager@example.com",
                     choices="_choices_account_managers",
                 ),
                 Column(
                     "workflow_name",
-                    "Workflow name",
+                    _lt("Workflow name"),
                     aliases=(
                         "workflow",
                         "activity plan",
@@ -81,12 +84,12 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
                         "workflow-name",
                         "name des workflows",
                     ),
-                    help="The exact name of an activity plan for contacts.",
+                    help=_lt("The exact name of an activity plan for contacts."),
                     example="Customer onboarding",
                     choices="_choices_workflows",
                 ),
             )
-        )
+        ).translated(self.env._)
 
     @api.model
     def _apply_rows(self, job, rows):

@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
 from .crm_bulk_import_lead_field import FIELD_PARSERS
 from .crm_bulk_import_type import Result, UndoLog
+
+_lt = LazyTranslate(__name__)
 
 # Headers the lead fields also answer to, French and German included.
 LEAD_ALIASES = {
@@ -55,17 +58,17 @@ class CrmBulkImportTypeLead(models.AbstractModel):
         columns = [
             Column(
                 "partner_code",
-                "Partner ID",
+                _lt("Partner ID"),
                 required=not self.env.context.get("crm_bulk_import_portal"),
                 aliases=("partner", "partner code", "id partenaire", "code partenaire", "partner-id", "partnernummer"),
-                help="The Partner ID of the registered partner (implied on the portal).",
+                help=_lt("The Partner ID of the registered partner (implied on the portal)."),
                 example="P-0001",
             ),
             Column(
                 "agent_code",
-                "Agent ID",
+                _lt("Agent ID"),
                 aliases=("agent", "agent code", "id agent", "code agent", "agent-id", "agentennummer"),
-                help="Optional: the Agent ID of one of the partner's agents.",
+                help=_lt("Optional: the Agent ID of one of the partner's agents."),
             ),
         ]
         # Every column an admin added to the form: a few records.
@@ -76,12 +79,14 @@ class CrmBulkImportTypeLead(models.AbstractModel):
                     form_field.name,
                     form_field.label,
                     required=form_field.required,
+                    # An English file names it in English, whoever imports it
+                    source_label=form_field.with_context(lang="en_US").label,
                     parser="email" if form_field.name == "email_from" else FIELD_PARSERS[form_field.field_id.ttype],
                     aliases=(form_field.field_id.field_description, *LEAD_ALIASES.get(form_field.name, ())),
                     example=LEAD_EXAMPLES.get(form_field.name, ""),
                 )
             )
-        return Schema(columns=tuple(columns))
+        return Schema(columns=tuple(columns)).translated(self.env._)
 
     @api.model
     def _template_columns(self):

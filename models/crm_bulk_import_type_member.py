@@ -2,10 +2,13 @@
 import difflib
 
 from odoo import api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
 from ..readers import normalize_header
 from .crm_bulk_import_type import Result, UndoLog
+
+_lt = LazyTranslate(__name__)
 
 
 class CrmBulkImportTypeMember(models.AbstractModel):
@@ -51,32 +54,32 @@ class CrmBulkImportTypeMember(models.AbstractModel):
             columns=(
                 Column(
                     "name",
-                    "Name",
+                    _lt("Name"),
                     required=True,
                     aliases=("nom", "nom complet", "full name", "member", "membre", "mitglied"),
                     example="Jane Example",
                 ),
                 Column(
                     "plan_name",
-                    "Plan Name",
+                    _lt("Plan Name"),
                     required=True,
                     aliases=("nom du forfait", "forfait", "plan", "tarif", "tarifname"),
-                    help="The exact name of an existing plan.",
+                    help=_lt("The exact name of an existing plan."),
                     example="Monthly Desk",
                     choices="_choices_plans",
                 ),
                 Column(
                     "start_date",
-                    "Start Date",
+                    _lt("Start Date"),
                     required=True,
                     parser="date",
                     aliases=("date de debut", "debut", "startdatum", "beginn"),
-                    help="May be in the past (a migration).",
+                    help=_lt("May be in the past (a migration)."),
                     example="2026-01-01",
                 ),
                 Column(
                     "next_invoice_date",
-                    "Next Invoice Date",
+                    _lt("Next Invoice Date"),
                     required=True,
                     parser="date",
                     aliases=(
@@ -86,36 +89,36 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                         "nachste rechnung",
                         "nachstes rechnungsdatum",
                     ),
-                    help="Today or later: the first recurring invoice.",
+                    help=_lt("Today or later: the first recurring invoice."),
                     example="2027-01-01",
                 ),
                 Column(
                     "email",
-                    "Email",
+                    _lt("Email"),
                     parser="email",
                     aliases=("e-mail", "courriel", "adresse e-mail"),
                     example="jane@example.com",
                 ),
                 Column(
                     "company",
-                    "Company",
+                    _lt("Company"),
                     aliases=("entreprise", "societe", "firma", "unternehmen", "team"),
                     example="Example Inc.",
                 ),
                 Column(
                     "paid_by",
-                    "Paid By",
+                    _lt("Paid By"),
                     aliases=("paye par", "payé par", "bezahlt von", "payer"),
-                    help="Another member, in this file or in Odoo, who receives the invoices.",
+                    help=_lt("Another member, in this file or in Odoo, who receives the invoices."),
                 ),
-                Column("phone", "Phone", aliases=("telephone", "tel", "telefon"), example="+1 555 0100"),
-                Column("street", "Address", aliases=("street", "adresse", "rue", "strasse")),
-                Column("city", "City", aliases=("ville", "stadt", "ort"), example="Springfield"),
-                Column("zip", "Zip", aliases=("postal code", "code postal", "plz")),
-                Column("country", "Country", aliases=("pays", "land")),
+                Column("phone", _lt("Phone"), aliases=("telephone", "tel", "telefon"), example="+1 555 0100"),
+                Column("street", _lt("Address"), aliases=("street", "adresse", "rue", "strasse")),
+                Column("city", _lt("City"), aliases=("ville", "stadt", "ort"), example="Springfield"),
+                Column("zip", _lt("Zip"), aliases=("postal code", "code postal", "plz")),
+                Column("country", _lt("Country"), aliases=("pays", "land")),
             ),
             unmapped="custom",
-        )
+        ).translated(self.env._)
 
     @api.model
     def _template_notes(self):

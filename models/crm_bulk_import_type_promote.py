@@ -2,9 +2,12 @@
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result, UndoLog
+
+_lt = LazyTranslate(__name__)
 
 # Columns copied as they are onto the member.
 PROMOTED_CONTACT_FIELDS = ("phone", "function", "street", "city", "zip", "website")
@@ -56,71 +59,75 @@ class CrmBulkImportTypePromote(models.AbstractModel):
             columns=(
                 Column(
                     "email",
-                    "Email",
+                    _lt("Email"),
                     required=True,
                     parser="email",
                     aliases=("e-mail", "email address", "courriel", "adresse e-mail", "e-mail-adresse"),
                     example="jane@example.com",
                 ),
-                Column("first_name", "First Name", aliases=("firstname", "first", "prenom", "vorname"), example="Jane"),
+                Column(
+                    "first_name", _lt("First Name"), aliases=("firstname", "first", "prenom", "vorname"), example="Jane"
+                ),
                 Column(
                     "last_name",
-                    "Last Name",
+                    _lt("Last Name"),
                     aliases=("lastname", "last", "nom", "nom de famille", "nachname"),
                     example="Example",
                 ),
                 Column(
                     "team_name",
-                    "Team Name",
+                    _lt("Team Name"),
                     aliases=("company_name", "company", "team", "equipe", "nom de l'equipe", "firma", "team name"),
-                    help="An existing company joins it; another name creates the team once.",
+                    help=_lt("An existing company joins it; another name creates the team once."),
                     example="Example Inc.",
                 ),
-                Column("phone", "Phone", aliases=("telephone", "tel", "telefon", "mobile")),
-                Column("function", "Job Position", aliases=("job title", "title", "poste", "fonction", "position")),
-                Column("street", "Street", aliases=("address", "adresse", "rue", "strasse")),
-                Column("city", "City", aliases=("ville", "stadt", "ort")),
-                Column("zip", "Zip", aliases=("postal code", "postcode", "code postal", "plz", "postleitzahl")),
-                Column("country", "Country", aliases=("pays", "land")),
-                Column("website", "Website", aliases=("site web", "webseite")),
+                Column("phone", _lt("Phone"), aliases=("telephone", "tel", "telefon", "mobile")),
+                Column(
+                    "function", _lt("Job Position"), aliases=("job title", "title", "poste", "fonction", "position")
+                ),
+                Column("street", _lt("Street"), aliases=("address", "adresse", "rue", "strasse")),
+                Column("city", _lt("City"), aliases=("ville", "stadt", "ort")),
+                Column("zip", _lt("Zip"), aliases=("postal code", "postcode", "code postal", "plz", "postleitzahl")),
+                Column("country", _lt("Country"), aliases=("pays", "land")),
+                Column("website", _lt("Website"), aliases=("site web", "webseite")),
                 Column(
                     "room_permissions",
-                    "Room Permissions",
+                    _lt("Room Permissions"),
                     parser="names",
                     aliases=("permissions de salle", "raumberechtigungen"),
-                    help="Comma-separated names of existing room permission groups.",
+                    help=_lt("Comma-separated names of existing room permission groups."),
                     choices="_choices_room_groups",
                 ),
                 Column(
                     "plans",
-                    "Plans",
+                    _lt("Plans"),
                     required=True,
                     parser="names",
                     aliases=("plan", "forfaits", "forfait", "tarife", "tarif"),
-                    help="Comma-separated names of existing plans (subscribable products).",
+                    help=_lt("Comma-separated names of existing plans (subscribable products)."),
                     example="Monthly Desk",
                     choices="_choices_plans",
                 ),
                 Column(
                     "monthly_bill_date",
-                    "Monthly Bill Date",
+                    _lt("Monthly Bill Date"),
                     parser="integer",
                     aliases=("bill date", "billing day", "jour de facturation", "rechnungstag"),
-                    help="Day of the month (1-31); the company's Default Billing Day otherwise.",
+                    help=_lt("Day of the month (1-31); the company's Default Billing Day otherwise."),
                     example="1",
                 ),
                 Column(
                     "billing_start_date",
-                    "Billing Start Date",
+                    _lt("Billing Start Date"),
                     parser="date",
                     date_format="%m/%d/%Y",
                     aliases=("date de debut de facturation", "abrechnungsbeginn"),
-                    help="MM/DD/YYYY, in the future: a prorated invoice until the first bill date.",
+                    help=_lt("MM/DD/YYYY, in the future: a prorated invoice until the first bill date."),
                 ),
             ),
             unmapped="custom",
             ignored=NEVER_COPIED,
-        )
+        ).translated(self.env._)
 
     @api.model
     def _apply_rows(self, job, rows):

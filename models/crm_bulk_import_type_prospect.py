@@ -1,8 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, models
+from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
 from .crm_bulk_import_type import Result, UndoLog
+
+_lt = LazyTranslate(__name__)
 
 
 class CrmBulkImportTypeProspect(models.AbstractModel):
@@ -28,14 +31,14 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
             columns=(
                 Column(
                     "name",
-                    "Name",
+                    _lt("Name"),
                     required=True,
                     aliases=("nom", "full name", "partner", "interessent"),
                     example="Jane Example",
                 ),
                 Column(
                     "email",
-                    "Email",
+                    _lt("Email"),
                     required=True,
                     parser="email",
                     aliases=("e-mail", "courriel", "e-mail-adresse", "email address"),
@@ -43,25 +46,25 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                 ),
                 Column(
                     "company",
-                    "Company",
+                    _lt("Company"),
                     aliases=("entreprise", "societe", "firma", "unternehmen", "company name"),
                     example="Example Inc.",
                 ),
                 Column(
                     "group",
-                    "Group",
+                    _lt("Group"),
                     required=True,
                     aliases=("prospect group", "groupe", "gruppe", "interessentengruppe"),
-                    help="The exact name of an existing prospect group.",
+                    help=_lt("The exact name of an existing prospect group."),
                     example="Video Creators",
                     choices="_choices_groups",
                 ),
-                Column("website", "Website", aliases=("site web", "webseite", "url"), example="www.example.com"),
-                Column("phone", "Phone", aliases=("telephone", "telefon")),
-                Column("country", "Country", aliases=("pays", "land")),
-                Column("tags", "Tags", parser="names", aliases=("etiquettes", "schlagworter", "tag")),
+                Column("website", _lt("Website"), aliases=("site web", "webseite", "url"), example="www.example.com"),
+                Column("phone", _lt("Phone"), aliases=("telephone", "telefon")),
+                Column("country", _lt("Country"), aliases=("pays", "land")),
+                Column("tags", _lt("Tags"), parser="names", aliases=("etiquettes", "schlagworter", "tag")),
             )
-        )
+        ).translated(self.env._)
 
     @api.model
     def _apply_rows(self, job, rows):
