@@ -7,10 +7,10 @@ of that kind are inserted with one statement that copies every stored column
 of the prototype except the row's own values and the fields computed from
 them, which the caller computes with Odoo's own rules."""
 
-from psycopg2.extras import execute_values
+import itertools
 
 from odoo import tools
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 # The rows inserted per statement.
 PAGE_SIZE = 1000
@@ -36,6 +36,15 @@ def new_ids(model, count):
         SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", model._table, count)
     )
     return [row[0] for row in model.env.cr.fetchall()]
+
+
+def values_list(rows, casts=None):
+    """``VALUES`` rows as SQL: each row's values in parentheses, each cast to
+    the type ``casts`` gives at its place (a column type). One template for
+    all rows: a thousand rows stay one string and one list of parameters."""
+    cells = [f"%s::{cast}" if cast else "%s" for cast in casts] if casts else ["%s"] * len(rows[0])
+    row = "(" + ", ".join(cells) + ")"
+    return SQL(", ".join([row] * len(rows)), *itertools.chain.from_iterable(rows))
 
 
 def insert_like(model, prototype_id, own, rows, raw=()):
@@ -69,18 +78,25 @@ def insert_like(model, prototype_id, own, rows, raw=()):
             except TypeError:  # an unhashable value
                 row.append(fields[name].convert_to_column_insert(value, model))
         values.append(tuple(row))
-    template = "(%s, " + ", ".join(f"%s::{fields[name].column_type[1]}" for name in own) + ")"
-    columns = ", ".join(f'"{name}"' for name in own)
-    execute_values(
-        model.env.cr._obj,
-        f"""INSERT INTO "{model._table}" (id, {", ".join(f'"{name}"' for name in copied)}, {columns})
-            SELECT v.id, {", ".join(f'p."{name}"' for name in copied)}, {", ".join(f'v."{name}"' for name in own)}
-              FROM (VALUES %s) AS v(id, {columns})
-              JOIN "{model._table}" p ON p.id = {int(prototype_id)}""",
-        values,
-        template=template,
-        page_size=PAGE_SIZE,
-    )
+    casts = [None, *(fields[name].column_type[1] for name in own)]
+    table = SQL.identifier(model._table)
+    columns = SQL(", ").join(SQL.identifier(name) for name in own)
+    for page in split_every(PAGE_SIZE, values, list):
+        model.env.cr.execute(
+            SQL(
+                """INSERT INTO %(table)s (id, %(copied)s, %(columns)s)
+                   SELECT v.id, %(from_prototype)s, %(from_row)s
+                     FROM (VALUES %(rows)s) AS v(id, %(columns)s)
+                     JOIN %(table)s p ON p.id = %(prototype)s""",
+                table=table,
+                copied=SQL(", ").join(SQL.identifier(name) for name in copied),
+                columns=columns,
+                from_prototype=SQL(", ").join(SQL.identifier("p", name) for name in copied),
+                from_row=SQL(", ").join(SQL.identifier("v", name) for name in own),
+                rows=values_list(page, casts),
+                prototype=prototype_id,
+            )
+        )
 
 
 def is_quiet(record):

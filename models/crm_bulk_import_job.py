@@ -5,7 +5,6 @@ import logging
 import threading
 
 import psycopg2.errors
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -13,6 +12,7 @@ from odoo.tools import SQL, mute_logger, split_every
 
 from ..readers import MAX_UNZIPPED, MB, ReadError, open_table
 from ..writers import write_csv, write_xlsx
+from . import bulk_insert
 from .crm_bulk_import_type import Result, StagedLine, sign_undo
 
 _logger = logging.getLogger(__name__)
@@ -972,15 +972,16 @@ class CrmBulkImportJob(models.Model):
                     (result.res_id or 0) if result else 0,
                 )
             )
-        execute_values(
-            self.env.cr._obj,
-            """INSERT INTO crm_bulk_import_job_line (job_id, company_id, create_uid, write_uid, create_date,
-                          write_date, row_number, values, extra_values, status, message, res_model, res_id)
-               VALUES %s""",
-            rows,
-            template="(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s)",
-            page_size=len(rows) or 1,
-        )
+        casts = (None,) * 7 + ("jsonb", "jsonb") + (None,) * 4
+        for batch in split_every(SQL_BATCH, rows, list):
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO crm_bulk_import_job_line (job_id, company_id, create_uid, write_uid, create_date,
+                                  write_date, row_number, values, extra_values, status, message, res_model, res_id)
+                       VALUES %s""",
+                    bulk_insert.values_list(batch, casts),
+                )
+            )
 
     # ------------------------------------------------------------
     # BUSINESS: running
@@ -1003,13 +1004,15 @@ class CrmBulkImportJob(models.Model):
         ``lock``, claimed with row locks that other workers skip."""
         self.ensure_one()
         self.env.flush_all()
-        query = """SELECT id, row_number, values, extra_values FROM crm_bulk_import_job_line
-                    WHERE job_id = %s AND status = 'pending' ORDER BY row_number"""
-        if limit:
-            query += " LIMIT %s" % int(limit)
-        if lock:
-            query += " FOR UPDATE SKIP LOCKED"
-        self.env.cr.execute(query, [self.id])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, row_number, values, extra_values FROM crm_bulk_import_job_line
+                    WHERE job_id = %s AND status = 'pending' ORDER BY row_number %s %s""",
+                self.id,
+                SQL("LIMIT %s", int(limit)) if limit else SQL(),
+                SQL("FOR UPDATE SKIP LOCKED") if lock else SQL(),
+            )
+        )
         return [StagedLine(*row) for row in self.env.cr.fetchall()]
 
     def _run_chunk(self, lines):
@@ -1094,18 +1097,17 @@ class CrmBulkImportJob(models.Model):
                 )
             )
         for batch in split_every(SQL_BATCH, rows, list):
-            execute_values(
-                self.env.cr._obj,
-                """UPDATE crm_bulk_import_job_line AS line
-                      SET status = v.status, message = v.message, res_model = v.res_model, res_id = v.res_id,
-                          undo = v.undo, undo_signature = v.signature, write_uid = v.write_uid,
-                          write_date = v.write_date
-                     FROM (VALUES %s) AS v(id, status, message, res_model, res_id, undo, signature, write_uid,
-                                          write_date)
-                    WHERE line.id = v.id""",
-                batch,
-                template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s::timestamp)",
-                page_size=len(batch),
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_bulk_import_job_line AS line
+                          SET status = v.status, message = v.message, res_model = v.res_model, res_id = v.res_id,
+                              undo = v.undo, undo_signature = v.signature, write_uid = v.write_uid,
+                              write_date = v.write_date
+                         FROM (VALUES %s) AS v(id, status, message, res_model, res_id, undo, signature, write_uid,
+                                              write_date)
+                        WHERE line.id = v.id""",
+                    bulk_insert.values_list(batch, (None,) * 5 + ("jsonb", None, None, "timestamp")),
+                )
             )
         self.env["crm.bulk.import.job.line"].invalidate_model(
             ["status", "message", "res_model", "res_id", "undo", "undo_signature"]

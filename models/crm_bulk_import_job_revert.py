@@ -16,13 +16,13 @@ from datetime import timedelta
 
 import psycopg2
 from markupsafe import Markup
-from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 
 from ..writers import write_csv
+from . import bulk_insert
 from .crm_bulk_import_job import SQL_BATCH, download_action
 from .crm_bulk_import_type import check_undo_signature, undo_value
 
@@ -34,7 +34,7 @@ REVERTABLE_STATES = ("done", "error", "cancelled")
 DELETE_ORDER = ("account.move", "mail.activity", "sale.subscription", "crm.lead", "res.users", "res.partner")
 DRY_RUN_REVERT = {"reverted": "would_revert", "partial": "would_partial", "kept": "would_keep"}
 # The lines a revert has still to handle (SQL, on crm_bulk_import_job_line).
-TO_REVERT = "status IN ('created', 'updated') AND undo IS NOT NULL AND revert_status IS NULL"
+TO_REVERT = SQL("status IN ('created', 'updated') AND undo IS NOT NULL AND revert_status IS NULL")
 # Lines a background revert handles per committed chunk.
 REVERT_CHUNK = 500
 # Rows the chatter report lists (the lines list them all).
@@ -204,8 +204,7 @@ class CrmBulkImportJob(models.Model):
     def _revert_todo_count(self):
         self.env.flush_all()
         self.env.cr.execute(
-            f"SELECT count(*) FROM crm_bulk_import_job_line WHERE job_id = %s AND {TO_REVERT}",  # noqa: S608
-            [self.id],
+            SQL("SELECT count(*) FROM crm_bulk_import_job_line WHERE job_id = %s AND %s", self.id, TO_REVERT)
         )
         return self.env.cr.fetchone()[0]
 
@@ -229,10 +228,14 @@ class CrmBulkImportJob(models.Model):
             chunks = chunks - 1 if chunks else chunks
             self.env.flush_all()
             self.env.cr.execute(
-                f"""SELECT id, row_number, undo, undo_signature FROM crm_bulk_import_job_line
-                     WHERE job_id = %s AND {TO_REVERT}
-                     ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",  # noqa: S608
-                [self.id, chunk_size],
+                SQL(
+                    """SELECT id, row_number, undo, undo_signature FROM crm_bulk_import_job_line
+                        WHERE job_id = %s AND %s
+                        ORDER BY row_number DESC LIMIT %s FOR UPDATE SKIP LOCKED""",
+                    self.id,
+                    TO_REVERT,
+                    chunk_size,
+                )
             )
             lines = self.env.cr.fetchall()
             if not lines:
@@ -670,14 +673,14 @@ class CrmBulkImportJob(models.Model):
             for line_id, (status, message) in outcomes.items()
         ]
         for batch in split_every(SQL_BATCH, rows, list):
-            execute_values(
-                self.env.cr._obj,
-                """UPDATE crm_bulk_import_job_line AS line
-                      SET revert_status = v.status, revert_message = v.message
-                     FROM (VALUES %s) AS v(id, status, message)
-                    WHERE line.id = v.id""",
-                batch,
-                page_size=len(batch),
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_bulk_import_job_line AS line
+                          SET revert_status = v.status, revert_message = v.message
+                         FROM (VALUES %s) AS v(id, status, message)
+                        WHERE line.id = v.id""",
+                    bulk_insert.values_list(batch),
+                )
             )
         self.env["crm.bulk.import.job.line"].invalidate_model(["revert_status", "revert_message"])
 
