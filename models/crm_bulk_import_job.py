@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 import io
 import json
 import logging
@@ -96,18 +97,36 @@ MIMETYPES = {
 }
 
 
+# A download is an attachment of its user's own, tied to no record (Odoo
+# lets only its creator read such an attachment): nothing piles up on the
+# record, and the autovacuum deletes it after DOWNLOAD_LIFETIME_HOURS.
+DOWNLOAD_MARK = "crm_bulk_import download"
+DOWNLOAD_LIFETIME_HOURS = 1
+
+
 def download_action(record, name, content, file_format):
-    """Serve bytes as a download, through an attachment of ``record``."""
+    """Serve bytes as a download to the current user (see DOWNLOAD_MARK)."""
     attachment = record.env["ir.attachment"].create(
         {
             "name": name,
             "raw": content,
             "mimetype": MIMETYPES.get(file_format, "text/csv"),
-            "res_model": record._name,
-            "res_id": record.id,
+            "description": DOWNLOAD_MARK,
+            "res_model": False,
+            "res_id": 0,
         }
     )
     return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+
+def file_value(name, content, file_format):
+    """A file as the external API returns it: its name, its type and its
+    content, base64-encoded (XML-RPC and JSON-RPC carry text)."""
+    return {
+        "name": name,
+        "mimetype": MIMETYPES.get(file_format, "text/csv"),
+        "content": base64.b64encode(content).decode(),
+    }
 
 
 class SimulatedCrash(BaseException):
@@ -572,6 +591,25 @@ class CrmBulkImportJob(models.Model):
         self.ensure_one()
         name, content = self._errors_file()
         return download_action(self, name, content, self.file_format)
+
+    def errors_file(self):
+        """The file of ``action_download_errors`` for API clients: a dict
+        with its ``name``, ``mimetype`` and base64 ``content``."""
+        self.ensure_one()
+        self.check_access("read")
+        name, content = self._errors_file()
+        return file_value(name, content, self.file_format)
+
+    @api.model
+    def template_file(self, import_type, file_format="csv"):
+        """The template of an import type (``file_format`` csv or xlsx), as
+        ``errors_file`` gives a file; the wizard's Template buttons."""
+        self.check_access("create")
+        if import_type not in dict(self._fields["import_type"].selection) or file_format not in MIMETYPES:
+            raise UserError(self.env._("Unknown import type or file format."))
+        applier = self.env[f"crm.bulk.import.type.{import_type}"]
+        content = applier._template_xlsx(self.env.company) if file_format == "xlsx" else applier._template_csv()
+        return file_value(f"{import_type}_template.{file_format}", content, file_format)
 
     def _errors_file(self):
         """(file name, content) of the failing rows (see action_download_errors)."""

@@ -23,7 +23,7 @@ from odoo.tools import SQL, split_every
 
 from ..writers import write_csv
 from . import bulk_insert
-from .crm_bulk_import_job import SQL_BATCH, download_action
+from .crm_bulk_import_job import SQL_BATCH, download_action, file_value
 from .crm_bulk_import_type import check_undo_signature, undo_value
 
 _logger = logging.getLogger(__name__)
@@ -104,6 +104,17 @@ class CrmBulkImportJob(models.Model):
     def action_download_revert_report(self):
         """The revert's outcome row by row, as a CSV file."""
         self.ensure_one()
+        return download_action(self, *self._revert_report_file(), "csv")
+
+    def revert_report_file(self):
+        """The file of ``action_download_revert_report`` for API clients (see
+        ``errors_file``)."""
+        self.ensure_one()
+        self.check_access("read")
+        return file_value(*self._revert_report_file(), "csv")
+
+    def _revert_report_file(self):
+        """(file name, content) of the revert report."""
         lines = self.env["crm.bulk.import.job.line"].search(
             [("job_id", "=", self.id), ("revert_status", "!=", False)], order="row_number"
         )
@@ -117,7 +128,7 @@ class CrmBulkImportJob(models.Model):
             for line in lines
         ]
         stem = (self.file_name or self.name).rsplit(".", 1)[0]
-        return download_action(self, f"{stem}-revert.csv", write_csv(headers, rows), "csv")
+        return f"{stem}-revert.csv", write_csv(headers, rows)
 
     # ------------------------------------------------------------
     # BUSINESS

@@ -91,9 +91,15 @@ class TestBrowser(LeadCase, HttpCase):
         )
         jobs = self.env["crm.bulk.import.job"].search([("import_type", "=", import_type)])
         self.assertEqual(len(jobs), 1, "the dry run's job became the import")
+        # The file the manager downloaded: theirs only, tied to no record
         errors = self.env["ir.attachment"].search(
-            [("res_model", "=", jobs._name), ("res_id", "=", jobs.id), ("name", "like", "-errors.csv")]
+            [
+                ("create_uid.login", "=", "bi_manager"),
+                ("res_model", "=", False),
+                ("name", "=", jobs.file_name.rsplit(".", 1)[0] + "-errors.csv"),
+            ]
         )
+        self.assertEqual(len(errors), 1, "one download")
         return jobs, read_csv(errors.raw)
 
     def test_promote_wizard_in_chromium(self):

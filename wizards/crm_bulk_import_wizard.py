@@ -247,13 +247,15 @@ class CrmBulkImportWizard(models.TransientModel):
         return self.dry_run_job_id._action_open()
 
     def action_download_template_csv(self):
-        self.ensure_one()
-        return download_action(self, f"{self.import_type}_template.csv", self._applier()._template_csv(), "csv")
+        return self._download_template("csv")
 
     def action_download_template_xlsx(self):
+        return self._download_template("xlsx")
+
+    def _download_template(self, file_format):
         self.ensure_one()
-        content = self._applier()._template_xlsx(self.env.company)
-        return download_action(self, f"{self.import_type}_template.xlsx", content, "xlsx")
+        file = self.env["crm.bulk.import.job"].template_file(self.import_type, file_format)
+        return download_action(self, file["name"], base64.b64decode(file["content"]), file_format)
 
     # ------------------------------------------------------------
     # HELPERS
