@@ -3,7 +3,7 @@
     "name": "CRM Bulk Import",
     "summary": "Bulk imports for CRM: members, partner leads, customer assignment, "
     "prospects, with dry runs, background jobs and error files",
-    "version": "18.0.1.0.2",
+    "version": "18.0.1.0.3",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "crm_bulk_import contributors, Odoo Community Association (OCA)",

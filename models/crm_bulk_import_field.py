@@ -15,7 +15,7 @@ class CrmBulkImportField(models.Model):
     _rec_name = "label"
 
     import_type = fields.Selection(
-        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection,
+        selection=lambda self: self.env["crm.bulk.import.job"]._selection_import_type(),
         required=True,
     )
     key = fields.Char(required=True)
@@ -38,7 +38,7 @@ class CrmBulkImportField(models.Model):
         wanted = set()
         # The mapping step shows the labels in the user's language.
         langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
-        for import_type, _label in self.env["crm.bulk.import.job"]._fields["import_type"].selection:
+        for import_type, _label in self.env["crm.bulk.import.job"]._selection_import_type():
             applier = self.env[f"crm.bulk.import.type.{import_type}"]
             schema = applier.with_context(lang="en_US")._schema()
             in_lang = {lang: applier.with_context(lang=lang)._schema().by_key for lang in langs}

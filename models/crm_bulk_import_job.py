@@ -6,9 +6,10 @@ import logging
 import threading
 
 import psycopg2.errors
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger, split_every
 
 from ..readers import MAX_UNZIPPED, MB, ReadError, open_table
@@ -17,14 +18,6 @@ from . import bulk_insert
 from .crm_bulk_import_type import Result, StagedLine, sign_undo
 
 _logger = logging.getLogger(__name__)
-
-IMPORT_TYPES = [
-    ("promote", "Promote leads and contacts to members"),
-    ("lead", "Partner lead registration"),
-    ("member", "Member import"),
-    ("prospect", "Prospect import"),
-    ("assignment", "Customer assignment"),
-]
 
 # Statuses a line can have; "would_*" only after a dry run.
 LINE_STATUSES = [
@@ -49,6 +42,8 @@ CSV_DELIMITER_HELP = (
     "What separates the CSV file's columns. Detected reads it from the first lines (or Excel's sep= line)."
 )
 XLSX_SHEET_HELP = "The sheet of an XLSX workbook to read, by its name. Empty: the first visible sheet."
+# The values an option of each field type takes (see _check_options).
+OPTION_KINDS = {"boolean": (bool,), "integer": (int,), "float": (int, float), "char": (str,)}
 # What a user sets on an import: the wizard's choices, while it is a draft.
 USER_DRAFT_FIELDS = {
     "allow_same_file",
@@ -58,12 +53,7 @@ USER_DRAFT_FIELDS = {
     "xlsx_sheet",
     "policy",
     "mapping",
-    "promote_create_unknown",
-    "send_onboarding_email",
-    "send_invitations",
-    "prorate_at_start",
-    "send_portal_invitations",
-    "existing_members",
+    "options",
 }
 USER_CREATE_FIELDS = USER_DRAFT_FIELDS | {"import_type", "file", "file_name", "company_id", "user_id", "name"}
 # Limits of an uploaded file (Settings > CRM > Bulk Import; 0 = no limit).
@@ -143,7 +133,7 @@ class CrmBulkImportJob(models.Model):
 
     # Identity and ownership
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
-    import_type = fields.Selection(IMPORT_TYPES, required=True, readonly=True)
+    import_type = fields.Selection(selection="_selection_import_type", required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(
         "res.users",
@@ -228,47 +218,10 @@ class CrmBulkImportJob(models.Model):
         readonly=True,
     )
 
-    # Options of the member types (promote, member)
-    promote_create_unknown = fields.Boolean(
-        "Create members for unknown emails",
-        readonly=True,
-        help="An email that matches no lead or contact creates a new member instead of an error.",
-    )
-    send_onboarding_email = fields.Boolean(
-        "Send onboarding emails",
-        readonly=True,
-        help="Send the member onboarding email to each new member.",
-    )
-    send_invitations = fields.Boolean(
-        "Send invitations",
-        default=True,
-        readonly=True,
-        help="Invite each new prospect with a sign-up link bound to them (prospect import).",
-    )
-    prorate_at_start = fields.Boolean(
-        "Prorated invoice at the start date",
-        readonly=True,
-        help="Invoice the days from the Start Date to the Next Invoice Date.",
-    )
-    existing_members = fields.Selection(
-        [
-            ("skip", "Skip them, with a warning"),
-            ("update", "Update them and add the plan"),
-            ("error", "Report an error"),
-        ],
-        "Existing members",
-        default="skip",
-        required=True,
-        readonly=True,
-        help="What to do with a row whose email is the email of a member already in Odoo (its first email, "
-        "in any case). A contact who is not a member yet is made the member, never created twice.",
-    )
-    send_portal_invitations = fields.Boolean(
-        "Send portal invitations",
-        readonly=True,
-        help="Invite each new member with an email to the portal (Odoo's invitation email). "
-        "Without it, the import sends no email at all.",
-    )
+    # The options of the import's type, as its wizard sets them ({option:
+    # value}); the type declares them as fields of its wizard.
+    options = fields.Json("Option values", readonly=True, copy=False)
+    options_html = fields.Html("Options", compute="_compute_options_html", sanitize=False)
 
     # Progress and result
     state = fields.Selection(
@@ -347,6 +300,86 @@ class CrmBulkImportJob(models.Model):
     def _compute_progress(self):
         for job in self:
             job.progress = 100.0 * job.count_done / job.count_total if job.count_total else 0.0
+
+    # ------------------------------------------------------------
+    # IMPORT TYPES AND THEIR OPTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _selection_import_type(self):
+        """Every import type the registry holds (see crm.bulk.import.type):
+        a module that adds one adds it to the lists, the menus' wizards and
+        the revert."""
+        types = [
+            self.env[name]
+            for name in self.env.registry
+            if name.startswith("crm.bulk.import.type.") and getattr(self.env[name], "_import_type", None)
+        ]
+        types.sort(key=lambda applier: (applier._import_type_sequence, applier._import_type))
+        return [(applier._import_type, self.env._(applier._import_type_label)) for applier in types]
+
+    def _type_wizard(self):
+        """The import type's wizard model, whose extra fields are its options."""
+        return self.env[f"crm.bulk.import.wizard.{self.import_type}"]
+
+    def _option(self, name):
+        """The value of an option of the job's type: the job's, else the
+        default its wizard gives."""
+        self.ensure_one()
+        options = self.options or {}
+        if name in options:
+            return options[name]
+        field = self._type_wizard()._fields[name]
+        return field.default(self._type_wizard()) if field.default else False
+
+    @api.constrains("options", "import_type")
+    def _check_options(self):
+        """Only the type's options, with values its wizard could give: written
+        over RPC, anything else would reach the type's code."""
+        for job in self:
+            if not job.options:
+                continue
+            if not isinstance(job.options, dict):
+                raise ValidationError(self.env._("The options of an import are a dictionary {option: value}."))
+            wizard = job._type_wizard()
+            known = wizard._option_fields()
+            for name, value in job.options.items():
+                field = wizard._fields.get(name) if name in known else None
+                if field is None:
+                    raise ValidationError(
+                        self.env._(
+                            "%(option)s is not an option of this import type (its options: %(options)s).",
+                            option=name,
+                            options=", ".join(known) or "-",
+                        )
+                    )
+                if field.type == "selection":
+                    valid = value in dict(field._description_selection(self.env))
+                else:
+                    kinds = OPTION_KINDS.get(field.type, ())
+                    valid = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+                if not valid:
+                    raise ValidationError(
+                        self.env._("%(value)r is not a value of the option %(option)s.", value=value, option=name)
+                    )
+
+    @api.depends("options", "import_type")
+    def _compute_options_html(self):
+        for job in self:
+            if not job.import_type:
+                job.options_html = False
+                continue
+            wizard = job._type_wizard()
+            items = []
+            for name in wizard._option_fields():
+                field = wizard._fields[name]
+                value = job._option(name)
+                if field.type == "selection":
+                    shown = dict(field._description_selection(self.env)).get(value, value)
+                else:
+                    shown = self.env._("Yes") if value else self.env._("No")
+                items.append(Markup("<li>%s: %s</li>") % (field._description_string(self.env), shown))
+            job.options_html = Markup("<ul class='mb-0'>%s</ul>") % Markup().join(items) if items else False
 
     # ------------------------------------------------------------
     # ORM
@@ -605,7 +638,7 @@ class CrmBulkImportJob(models.Model):
         """The template of an import type (``file_format`` csv or xlsx), as
         ``errors_file`` gives a file; the wizard's Template buttons."""
         self.check_access("create")
-        if import_type not in dict(self._fields["import_type"].selection) or file_format not in MIMETYPES:
+        if import_type not in dict(self._selection_import_type()) or file_format not in MIMETYPES:
             raise UserError(self.env._("Unknown import type or file format."))
         applier = self.env[f"crm.bulk.import.type.{import_type}"]
         content = applier._template_xlsx(self.env.company) if file_format == "xlsx" else applier._template_csv()

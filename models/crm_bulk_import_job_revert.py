@@ -711,12 +711,7 @@ class CrmBulkImportJob(models.Model):
             [self.id, REPORTED],
         )
         telling = [message for (message,) in self.env.cr.fetchall()]
-        emailed = {
-            "promote": self.send_onboarding_email,
-            "prospect": self.send_invitations,
-            "member": self.send_portal_invitations,
-        }
-        if emailed.get(self.import_type):
+        if self._applier()._emails_sent(self):
             telling.append(self.env._("Emails the import sent cannot be recalled."))
         items = Markup().join(Markup("<li>%s</li>") % message for message in telling)
         more = self.count_revert_partial + self.count_revert_kept - REPORTED

@@ -115,9 +115,9 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
         (None also when they have none of the row's plans running)."""
         running = member.member_subscription_ids.filtered("in_progress").sale_subscription_line_ids.product_id
         duplicate = [plan for plan in plans if plan in running]
-        if job.existing_members == "update" and not duplicate:
+        if job._option("existing_members") == "update" and not duplicate:
             return None
-        if job.existing_members == "update":
+        if job._option("existing_members") == "update":
             return Result(
                 "skipped",
                 self.env._(
@@ -131,7 +131,7 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
                 "res.partner",
                 member.id,
             )
-        if job.existing_members == "error":
+        if job._option("existing_members") == "error":
             return Result(
                 "error",
                 self._cell_error(

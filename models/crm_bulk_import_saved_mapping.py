@@ -23,7 +23,7 @@ class CrmBulkImportSavedMapping(models.Model):
 
     name = fields.Char(required=True, help="Where the mapping comes from: the file it was confirmed for.")
     import_type = fields.Selection(
-        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection,
+        selection=lambda self: self.env["crm.bulk.import.job"]._selection_import_type(),
         required=True,
         readonly=True,
     )

@@ -112,6 +112,14 @@ class CrmBulkImportType(models.AbstractModel):
 
     _name = "crm.bulk.import.type"
     _description = "Bulk Import Type"
+    # A type declares its key (the model is crm.bulk.import.type.<key>), its
+    # name in the import lists (an _lt) and its place among the types. Its
+    # wizard, crm.bulk.import.wizard.<key>, adds the type's options to the
+    # shared wizard: the job keeps them (options) and the type reads them
+    # with job._option(name).
+    _import_type = None
+    _import_type_label = None
+    _import_type_sequence = 100
     # "partial" (valid rows applied) or "all_or_nothing" (one error, nothing).
     _default_policy = "partial"
     # Rows above which the type runs in the background even when the system
@@ -142,6 +150,12 @@ class CrmBulkImportType(models.AbstractModel):
     @api.model
     def _schema(self):
         raise NotImplementedError
+
+    @api.model
+    def _emails_sent(self, job):
+        """Whether applying ``job`` emailed people (a revert cannot recall
+        those emails, and says so)."""
+        return False
 
     @api.model
     def _apply_rows(self, job, rows):

@@ -25,6 +25,9 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
     the account manager as the responsible user."""
 
     _name = "crm.bulk.import.type.assignment"
+    _import_type = "assignment"
+    _import_type_label = _lt("Customer assignment")
+    _import_type_sequence = 50
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Customer Assignment"
     # A row writes a customer's managers and schedules its workflow, in

@@ -44,6 +44,9 @@ class CrmBulkImportTypeLead(models.AbstractModel):
     and a code pointing outside it is "not found"."""
 
     _name = "crm.bulk.import.type.lead"
+    _import_type = "lead"
+    _import_type_label = _lt("Partner lead registration")
+    _import_type_sequence = 20
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Partner Lead Registration"
     _default_policy = "all_or_nothing"

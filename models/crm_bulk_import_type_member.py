@@ -21,6 +21,9 @@ class CrmBulkImportTypeMember(models.AbstractModel):
     sent unless portal invitations are asked for."""
 
     _name = "crm.bulk.import.type.member"
+    _import_type = "member"
+    _import_type_label = _lt("Member import")
+    _import_type_sequence = 30
     # The mixin first: its _check_mapping overrides the type's default.
     _inherit = ["crm.bulk.import.member.mixin", "crm.bulk.import.type"]
     _description = "Bulk Import Type: Member Import"
@@ -47,6 +50,10 @@ class CrmBulkImportTypeMember(models.AbstractModel):
             "member_properties",
         )
     }
+
+    @api.model
+    def _emails_sent(self, job):
+        return job._option("send_portal_invitations")
 
     @api.model
     def _schema(self):
@@ -283,12 +290,12 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                     "first_bill": first_bill,
                     "payer": payer,
                     "date_start": start,
-                    "billing_start": start if job.prorate_at_start and start < first_bill else False,
+                    "billing_start": start if job._option("prorate_at_start") and start < first_bill else False,
                     "line_id": row.line.id,
                 }
             )
         self._subscribe_many(job, entries, undo)
-        if job.send_portal_invitations:
+        if job._option("send_portal_invitations"):
             invited = self.env["res.partner"].union(*members)
             users_before = invited.with_context(active_test=False).user_ids
             self._invite(invited)

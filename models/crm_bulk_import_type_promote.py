@@ -28,6 +28,9 @@ class CrmBulkImportTypePromote(models.AbstractModel):
     the plans named in the file, and custom fields from the unknown columns."""
 
     _name = "crm.bulk.import.type.promote"
+    _import_type = "promote"
+    _import_type_label = _lt("Promote leads and contacts to members")
+    _import_type_sequence = 10
     # The mixin first: its _check_mapping overrides the type's default.
     _inherit = ["crm.bulk.import.member.mixin", "crm.bulk.import.type"]
     _description = "Bulk Import Type: Promote Leads and Contacts"
@@ -52,6 +55,10 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         # The leads it wins and archives
         "crm.lead": ("partner_id", "stage_id", "probability", "active"),
     }
+
+    @api.model
+    def _emails_sent(self, job):
+        return job._option("send_onboarding_email")
 
     @api.model
     def _schema(self):
@@ -174,7 +181,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                     continue
                 contact = member
             problems = []
-            if not lead and not contact and not job.promote_create_unknown:
+            if not lead and not contact and not job._option("promote_create_unknown"):
                 problems.append(
                     self._cell_error(
                         job,
@@ -278,7 +285,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
                 undo.watch(row.line.id, lead, ("partner_id", "stage_id", "probability", "active"))
         promoted = zip(valid, members, strict=True)
         self._close_leads(job, [(lead, member) for (_row, lead, _contact), member in promoted if lead])
-        if job.send_onboarding_email:
+        if job._option("send_onboarding_email"):
             self._send_onboarding(self.env["res.partner"].union(*members))
 
         for (row, _lead, contact), member, name, entry in zip(valid, members, team_names, entries, strict=True):

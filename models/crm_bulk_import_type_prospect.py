@@ -18,12 +18,19 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
     New prospects are invited after the import (an option, on by default)."""
 
     _name = "crm.bulk.import.type.prospect"
+    _import_type = "prospect"
+    _import_type_label = _lt("Prospect import")
+    _import_type_sequence = 40
     _inherit = "crm.bulk.import.type"
     _description = "Bulk Import Type: Prospect Import"
     _revert_creates = ("res.partner",)
     _revert_writes = {
         "res.partner": ("prospect_group_id", "website", "phone", "category_id", "country_id", "program_state"),
     }
+
+    @api.model
+    def _emails_sent(self, job):
+        return job._option("send_invitations")
 
     @api.model
     def _schema(self):
@@ -153,7 +160,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                 "res.partner",
                 partner.id,
             )
-        if job.send_invitations and invite:
+        if job._option("send_invitations") and invite:
             invite._prospect_invite()
         return undo.attach(results)
 

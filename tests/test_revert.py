@@ -205,13 +205,13 @@ class MemberRevertCase(BulkImportCase):
         )
         cls.env.company.default_billing_day = 1
 
-    def run_import(self, import_type, header, rows, **vals):
+    def run_import(self, import_type, header, rows, **options):
         job = self.make_job(
             csv_bytes([header] + rows),
             file_name=f"{import_type}.csv",
             user=self.manager,
             import_type=import_type,
-            **vals,
+            options=options,
         )
         job.action_import()
         self.assertIn(job.state, ("done", "error"), job.line_ids.mapped("message"))

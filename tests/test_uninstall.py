@@ -29,7 +29,7 @@ for import_type, name, options in (
         "import_type": import_type,
         "file": base64.b64encode((files / name).read_bytes()),
         "file_name": name,
-        **options,
+        "options": options,
     }})
     job.action_import()
     assert job.state == "done", (import_type, job.state, job.line_ids.mapped("message"))

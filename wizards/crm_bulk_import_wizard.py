@@ -22,7 +22,7 @@ class CrmBulkImportWizard(models.TransientModel):
     _description = "Bulk Import Wizard"
 
     import_type = fields.Selection(
-        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection,
+        selection=lambda self: self.env["crm.bulk.import.job"]._selection_import_type(),
         required=True,
         readonly=True,
     )
@@ -331,7 +331,7 @@ class CrmBulkImportWizard(models.TransientModel):
                 "xlsx_sheet": self.xlsx_sheet,
                 "allow_same_file": self.allow_same_file,
                 "mapping": mapping,
-                **{name: self[name] for name in self._option_fields()},
+                "options": {name: self[name] for name in self._option_fields()},
             }
         )
         if remembered:

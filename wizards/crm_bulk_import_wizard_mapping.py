@@ -14,7 +14,7 @@ class CrmBulkImportWizardMapping(models.TransientModel):
     wizard_model = fields.Char(required=True)
     wizard_id = fields.Many2oneReference(model_field="wizard_model", required=True, index=True)
     import_type = fields.Selection(
-        selection=lambda self: self.env["crm.bulk.import.job"]._fields["import_type"].selection, required=True
+        selection=lambda self: self.env["crm.bulk.import.job"]._selection_import_type(), required=True
     )
     sequence = fields.Integer()
     column_name = fields.Char("File column", required=True, readonly=True)

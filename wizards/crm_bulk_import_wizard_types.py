@@ -7,10 +7,14 @@ from odoo import fields, models
 
 
 def existing_members_field():
-    """The job's choice for rows whose email is an existing member's."""
-    job_field = lambda self: self.env["crm.bulk.import.job"]._fields["existing_members"]  # noqa: E731
+    """The choice of the member types for rows whose email is an existing
+    member's."""
     return fields.Selection(
-        selection=lambda self: job_field(self).selection,
+        [
+            ("skip", "Skip them, with a warning"),
+            ("update", "Update them and add the plan"),
+            ("error", "Report an error"),
+        ],
         string="Existing members",
         default="skip",
         required=True,
