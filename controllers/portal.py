@@ -31,9 +31,16 @@ class CrmBulkImportPortal(CustomerPortal):
     """Lead registration for portal partners and their agents.
 
     Thin: it finds the uploader's partner, builds a job and calls the job's
-    public methods; reads go through the user's own access rules."""
+    public methods; reads go through the user's own access rules.
 
-    def _registration_partner(self):
+    Odoo merges every CustomerPortal subclass of the installed modules into
+    one controller: a method of the same name as another module's replaces
+    it, routes included, and a URL served twice answers with one page only.
+    Hence routes under /my/registered-leads (Odoo's Resellers module,
+    website_crm_partner_assign, serves /my/leads), and methods, templates and
+    the portal home counter named after this module."""
+
+    def _crm_bulk_import_partner(self):
         """The portal user's partner if it may register leads: the registered
         partner itself, or one of its agents. Otherwise 404."""
         partner = request.env.user.partner_id
@@ -46,10 +53,10 @@ class CrmBulkImportPortal(CustomerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "registered_lead_count" in counters:
+        if "crm_bulk_import_lead_count" in counters:
             partner = request.env.user.partner_id
             registered = request.env.user.share and partner.commercial_partner_id.sudo().is_registered_partner
-            values["registered_lead_count"] = (
+            values["crm_bulk_import_lead_count"] = (
                 request.env["crm.lead"]
                 .with_context(active_test=False)
                 .search_count([("registration_state", "!=", False)])
@@ -58,36 +65,38 @@ class CrmBulkImportPortal(CustomerPortal):
             )
         return values
 
-    @http.route(["/my/leads", "/my/leads/page/<int:page>"], type="http", auth="user", website=True)
-    def portal_my_leads(self, page=1, **kw):
-        self._registration_partner()
+    @http.route(
+        ["/my/registered-leads", "/my/registered-leads/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def crm_bulk_import_portal_my_leads(self, page=1, **kw):
+        self._crm_bulk_import_partner()
         # Record rules restrict this to the partner's leads (an agent's own);
         # rejected leads are archived, and the partner sees them rejected.
         Lead = request.env["crm.lead"].with_context(active_test=False)
         domain = [("registration_state", "!=", False)]
         count = Lead.search_count(domain)
-        pager = portal_pager(url="/my/leads", total=count, page=page, step=LEADS_PER_PAGE)
+        pager = portal_pager(url="/my/registered-leads", total=count, page=page, step=LEADS_PER_PAGE)
         leads = Lead.search(domain, order="create_date desc, id desc", limit=LEADS_PER_PAGE, offset=pager["offset"])
         values = self._prepare_portal_layout_values()
-        values.update(leads=leads, pager=pager, page_name="registered_leads", default_url="/my/leads")
-        return request.render("crm_bulk_import.portal_my_leads", values)
+        values.update(leads=leads, pager=pager, page_name="registered_leads", default_url="/my/registered-leads")
+        return request.render("crm_bulk_import.portal_my_registered_leads", values)
 
     @http.route(
-        "/my/leads/import",
+        "/my/registered-leads/import",
         type="http",
         auth="user",
         website=True,
         methods=["GET", "POST"],
         max_content_length=upload_max_content_length,
     )
-    def portal_leads_import(self, too_large=None, **post):
-        partner = self._registration_partner()
+    def crm_bulk_import_portal_import(self, too_large=None, **post):
+        partner = self._crm_bulk_import_partner()
         values = self._prepare_portal_layout_values()
         limits = request.env["crm.bulk.import.job"].sudo()._limits(portal=True)
         max_bytes = limits["max_bytes"]
         values.update(
             page_name="registered_leads_import",
-            form_fields=self._form_columns(),
+            form_fields=self._crm_bulk_import_form_columns(),
             max_upload_mb=max_bytes // MB if max_bytes else 0,
             max_upload_rows=limits["max_rows"] or 0,
         )
@@ -98,14 +107,14 @@ class CrmBulkImportPortal(CustomerPortal):
                 max=max_bytes // MB,
             )
         if request.httprequest.method == "POST":
-            values.update(self._import_upload(partner, request.httprequest.files.get("file")))
-        return request.render("crm_bulk_import.portal_leads_import", values)
+            values.update(self._crm_bulk_import_upload(partner, request.httprequest.files.get("file")))
+        return request.render("crm_bulk_import.portal_registered_leads_import", values)
 
-    @http.route("/my/leads/import/<int:job_id>/errors", type="http", auth="user")
-    def portal_leads_import_errors(self, job_id, **kw):
+    @http.route("/my/registered-leads/import/<int:job_id>/errors", type="http", auth="user")
+    def crm_bulk_import_portal_import_errors(self, job_id, **kw):
         """The partner's file back, with an Error column, to fix in a
         spreadsheet. Record rules give a partner their own imports only."""
-        self._registration_partner()
+        self._crm_bulk_import_partner()
         job = request.env["crm.bulk.import.job"].browse(job_id).exists()
         if not job or not job.has_access("read"):
             raise NotFound()
@@ -121,9 +130,9 @@ class CrmBulkImportPortal(CustomerPortal):
             ],
         )
 
-    @http.route("/my/leads/template.<string:file_format>", type="http", auth="user")
-    def portal_leads_template(self, file_format="csv", **kw):
-        self._registration_partner()
+    @http.route("/my/registered-leads/template.<string:file_format>", type="http", auth="user")
+    def crm_bulk_import_portal_template(self, file_format="csv", **kw):
+        self._crm_bulk_import_partner()
         if file_format not in MIMETYPES:
             raise NotFound()
         # sudo: the form configuration is not readable by portal users; only
@@ -142,11 +151,11 @@ class CrmBulkImportPortal(CustomerPortal):
     # Helpers
     # ------------------------------------------------------------
 
-    def _form_columns(self):
+    def _crm_bulk_import_form_columns(self):
         applier = request.env["crm.bulk.import.type.lead"].sudo().with_context(crm_bulk_import_portal=True)
         return applier._template_columns()
 
-    def _import_upload(self, partner, upload):
+    def _crm_bulk_import_upload(self, partner, upload):
         """Import the uploaded file as a job of the portal user's partner.
 
         :return: values for the page: ``errors`` (row, message) or a

@@ -4,7 +4,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from odoo import models
 from odoo.http import request
 
-PORTAL_UPLOAD_PATH = "/my/leads/import"
+PORTAL_UPLOAD_PATH = "/my/registered-leads/import"
 
 
 class IrHttp(models.AbstractModel):

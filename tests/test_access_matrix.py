@@ -46,9 +46,9 @@ EXPECTED = {
     "Invite a member to the portal": (N, N, N, N, N, Y, N),
     "Post on an import's chatter": (N, N, N, N, Y, Y, N),
     "Write an import's state, owner, portal partner or lines": (N, N, N, N, N, N, N),
-    "Open /my/leads (list of registered leads)": (N, Y, Y, N, N, N, N),
-    "Upload leads at /my/leads/import": (N, Y, Y, N, N, N, N),
-    "Download the template at /my/leads/template.csv": (N, Y, Y, N, N, N, N),
+    "Open /my/registered-leads (list of registered leads)": (N, Y, Y, N, N, N, N),
+    "Upload leads at /my/registered-leads/import": (N, Y, Y, N, N, N, N),
+    "Download the template at /my/registered-leads/template.csv": (N, Y, Y, N, N, N, N),
 }
 
 
@@ -301,13 +301,13 @@ class TestAccessMatrix(LeadCase, HttpCase):
         return N
 
     def answer_route_list(self, _user, role):
-        return self.route(role, "/my/leads")
+        return self.route(role, "/my/registered-leads")
 
     def answer_route_import(self, _user, role):
-        return self.route(role, "/my/leads/import")
+        return self.route(role, "/my/registered-leads/import")
 
     def answer_route_template(self, _user, role):
-        return self.route(role, "/my/leads/template.csv")
+        return self.route(role, "/my/registered-leads/template.csv")
 
     ANSWERS = {
         "Read the import history of the company": "answer_read_history",
@@ -331,9 +331,9 @@ class TestAccessMatrix(LeadCase, HttpCase):
         "Invite a member to the portal": "answer_invite_member",
         "Post on an import's chatter": "answer_post_on_job",
         "Write an import's state, owner, portal partner or lines": "answer_write_job",
-        "Open /my/leads (list of registered leads)": "answer_route_list",
-        "Upload leads at /my/leads/import": "answer_route_import",
-        "Download the template at /my/leads/template.csv": "answer_route_template",
+        "Open /my/registered-leads (list of registered leads)": "answer_route_list",
+        "Upload leads at /my/registered-leads/import": "answer_route_import",
+        "Download the template at /my/registered-leads/template.csv": "answer_route_template",
     }
 
     def test_access_matrix(self):

@@ -351,9 +351,11 @@ class TestHostileUsers(LeadCase, HttpCase):
 
     def upload(self, login, content, name="leads.csv", mimetype="text/csv"):
         self.authenticate(login, login)
-        page = self.url_open("/my/leads/import")
+        page = self.url_open("/my/registered-leads/import")
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        return self.url_open("/my/leads/import", data={"csrf_token": token}, files={"file": (name, content, mimetype)})
+        return self.url_open(
+            "/my/registered-leads/import", data={"csrf_token": token}, files={"file": (name, content, mimetype)}
+        )
 
     def portal_rows(self, count, prefix="Lead"):
         return csv_bytes(
@@ -409,7 +411,7 @@ class TestHostileUsers(LeadCase, HttpCase):
         host, port = "127.0.0.1", int(self.base_url().rsplit(":", 1)[1])
         boundary = "xYzBoundary"
         head = (
-            f"POST /my/leads/import HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"POST /my/registered-leads/import HTTP/1.1\r\nHost: {host}:{port}\r\n"
             f"Cookie: session_id={self.session.sid}\r\n"
             f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
             f"Content-Length: {100 * 1024 * 1024}\r\nConnection: close\r\n\r\n"
@@ -420,8 +422,8 @@ class TestHostileUsers(LeadCase, HttpCase):
             answer = client.recv(4096).decode("latin-1")
         self.assertLess(time.monotonic() - started, 15)
         self.assertTrue(answer.startswith("HTTP/1.1 303"), answer[:200])
-        self.assertIn("/my/leads/import?too_large=1", answer)
-        page = self.url_open("/my/leads/import?too_large=1")
+        self.assertIn("/my/registered-leads/import?too_large=1", answer)
+        page = self.url_open("/my/registered-leads/import?too_large=1")
         self.assertIn("The file is larger than the 5 MB a portal upload may have", page.text)
 
     def test_portal_duplicate_warnings_name_only_the_partners_own_leads(self):
@@ -523,7 +525,7 @@ class TestHostileUsers(LeadCase, HttpCase):
         self.refused("reseller", "crm.lead", "search_read", [("probability", ">", 50)], ["name"])
         # The portal page still lists the lead.
         self.authenticate("reseller", "reseller")
-        self.assertIn("Big deal", self.url_open("/my/leads").text)
+        self.assertIn("Big deal", self.url_open("/my/registered-leads").text)
         # Backend users read the lead whole.
         [internal] = self.call("bi_manager", "crm.lead", "read", lead.ids, ["user_id", "description"])
         self.assertEqual(internal["user_id"][0], self.alice.id)

@@ -18,11 +18,11 @@ class TestPortal(LeadCase, HttpCase):
         return self.lead_row("", agent_code, name=name, email=email, company=company)[1:]
 
     def upload(self, rows, header=PORTAL_HEADER, name="leads.csv"):
-        page = self.url_open("/my/leads/import")
+        page = self.url_open("/my/registered-leads/import")
         self.assertEqual(page.status_code, 200)
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
         return self.url_open(
-            "/my/leads/import",
+            "/my/registered-leads/import",
             data={"csrf_token": token},
             files={"file": (name, csv_bytes([header] + rows), "text/csv")},
         )
@@ -50,14 +50,14 @@ class TestPortal(LeadCase, HttpCase):
         job = leads.bulk_import_job_id
         self.assertEqual((job.partner_id, job.user_id), (self.reseller, self.reseller_user))
 
-        listing = self.url_open("/my/leads")
+        listing = self.url_open("/my/registered-leads")
         self.assertIn("For Smith", listing.text)
         self.assertIn("Pending", listing.text)
 
     def test_the_partner_downloads_the_rows_in_error(self):
         self.authenticate("reseller", "reseller")
         response = self.upload([self.portal_row(), self.portal_row(email="not-an-email")], name="mine.csv")
-        link = re.search(r'href="(/my/leads/import/\d+/errors)"', response.text).group(1)
+        link = re.search(r'href="(/my/registered-leads/import/\d+/errors)"', response.text).group(1)
         errors = self.url_open(link)
         self.assertEqual(errors.status_code, 200)
         self.assertIn("mine-errors.csv", errors.headers["Content-Disposition"])
@@ -79,7 +79,7 @@ class TestPortal(LeadCase, HttpCase):
             {"reason": "Out of our territory."}
         ).action_reject()
         self.authenticate("reseller", "reseller")
-        page = self.url_open("/my/leads").text
+        page = self.url_open("/my/registered-leads").text
         row = page.split('class="o_crm_bulk_import_portal_lead"')[1].split("</tr>")[0]
         self.assertEqual(row.count("<td"), 7, "one cell per column, an empty one included")
         self.assertIn("Rejected", row)
@@ -126,7 +126,7 @@ class TestPortal(LeadCase, HttpCase):
     def test_upload_over_the_portal_limit_is_refused(self):
         self.env["ir.config_parameter"].set_param("crm_bulk_import.portal_max_file_mb", 1)
         self.authenticate("reseller", "reseller")
-        page = self.url_open("/my/leads/import")
+        page = self.url_open("/my/registered-leads/import")
         self.assertIn("File (CSV or XLSX, 1 MB at most, 1000 leads at most)", page.text)
         rows = [self.portal_row(name=f"Lead {index}", email=f"l{index}@portal.example") for index in range(12000)]
         response = self.upload(rows, name="huge.csv")
@@ -136,15 +136,15 @@ class TestPortal(LeadCase, HttpCase):
 
     def test_template_and_pages_need_a_registered_partner(self):
         self.authenticate("reseller", "reseller")
-        template = self.url_open("/my/leads/template.csv")
+        template = self.url_open("/my/registered-leads/template.csv")
         self.assertEqual(template.status_code, 200)
         header = template.content.decode("utf-8-sig").splitlines()[0]
         self.assertEqual(header, "Agent ID,Lead name*,Contact name*,Email*,Company*,Phone,Description,Expected revenue")
-        self.assertEqual(self.url_open("/my/leads/template.xlsx").status_code, 200)
+        self.assertEqual(self.url_open("/my/registered-leads/template.xlsx").status_code, 200)
         account = self.url_open("/my/account")
         self.assertIn(f"Partner ID: <strong>{self.reseller.partner_code}</strong>", account.text)
         self.authenticate("agent_other", "agent_other")
-        self.assertEqual(self.url_open("/my/leads").status_code, 200)
+        self.assertEqual(self.url_open("/my/registered-leads").status_code, 200)
         plain = self.env["res.partner"].create({"name": "Unregistered customer"})
         self.env["res.users"].create(
             {
@@ -156,14 +156,14 @@ class TestPortal(LeadCase, HttpCase):
             }
         )
         self.authenticate("customer_portal", "customer_portal")
-        self.assertEqual(self.url_open("/my/leads").status_code, 404)
-        self.assertEqual(self.url_open("/my/leads/import").status_code, 404)
+        self.assertEqual(self.url_open("/my/registered-leads").status_code, 404)
+        self.assertEqual(self.url_open("/my/registered-leads/import").status_code, 404)
 
     def test_portal_tour_in_chromium(self):
         """The partner downloads the template, uploads a file with two errors,
         sees both, uploads the fixed file and finds the leads Pending; a
         manager approves and the partner's email is queued."""
-        self.start_tour("/my/leads", "crm_bulk_import_portal_tour", login="reseller")
+        self.start_tour("/my/registered-leads", "crm_bulk_import_portal_tour", login="reseller")
         leads = self.env["crm.lead"].search([("registered_partner_id", "=", self.reseller.id)])
         self.assertEqual(sorted(leads.mapped("name")), ["Fleet renewal", "Office move", "Printer fleet"])
         self.assertEqual(set(leads.mapped("registration_state")), {"pending"})

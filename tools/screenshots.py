@@ -213,7 +213,7 @@ def main(url, out):
         browser.wait_for(".o_list_view .o_data_row")
         browser.screenshot(out / "history.png")
         login(browser, url, "northwind", "northwind")
-        browser.go(f"{url}/my/leads/import")
+        browser.go(f"{url}/my/registered-leads/import")
         browser.wait_for("input[name=file]")
         browser.upload("input[name=file]", FILES / "lead_registration_mistakes.csv")
         browser.evaluate("document.querySelector('input[name=file]').form.submit()")

@@ -22,7 +22,7 @@ function upload(content) {
 }
 
 registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
-    url: "/my/leads",
+    url: "/my/registered-leads",
     steps: () => [
         {
             content: "Open the upload page from the registered leads",
@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
             content: "Download the template: its header follows the registration form",
             trigger: "a.o_crm_bulk_import_template_csv",
             async run() {
-                const response = await fetch("/my/leads/template.csv");
+                const response = await fetch("/my/registered-leads/template.csv");
                 const text = (await response.text()).replace(/^\ufeff/, "");
                 if (!text.startsWith("Agent ID,Lead name*,Contact name*,Email*,Company*")) {
                     throw new Error(`unexpected template: ${text}`);
@@ -95,7 +95,7 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
             run: "click",
         },
         {
-            content: "The leads are pending in /my/leads",
+            content: "The leads are pending in /my/registered-leads",
             trigger: "tr.o_crm_bulk_import_portal_lead:contains(Printer fleet):contains(Pending)",
         },
         {
