@@ -29,3 +29,11 @@ from . import test_custom_field_limits
 from . import test_hostile
 from . import test_uninstall
 from . import test_production_server
+from . import test_lead_bulk_close
+from . import test_member_bulk_create
+from . import test_real_world_files
+from . import test_downloads
+from . import test_external_api
+from . import test_packaging
+from . import test_import_type_plugin
+from . import test_portal_coexistence

@@ -1,6 +1,7 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
-const HEADER = "Agent ID,Lead name,Contact name,Email,Company,Phone,Description,Expected revenue";
+const HEADER =
+    "Agent ID,Lead name,Contact name,Email,Company,Phone,Description,Expected revenue";
 const WITH_ERRORS = [
     HEADER,
     ",Office move,Jane Buyer,jane@acme.example,Acme,+1 555 0100,20 desks,12000",
@@ -17,7 +18,7 @@ const FIXED = [
 function upload(content) {
     const input = document.querySelector("input[name=file]");
     const transfer = new DataTransfer();
-    transfer.items.add(new File([content], "leads.csv", { type: "text/csv" }));
+    transfer.items.add(new File([content], "leads.csv", {type: "text/csv"}));
     input.files = transfer.files;
 }
 
@@ -35,7 +36,11 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
             async run() {
                 const response = await fetch("/my/registered-leads/template.csv");
                 const text = (await response.text()).replace(/^\ufeff/, "");
-                if (!text.startsWith("Agent ID,Lead name*,Contact name*,Email*,Company*")) {
+                if (
+                    !text.startsWith(
+                        "Agent ID,Lead name*,Contact name*,Email*,Company*"
+                    )
+                ) {
                     throw new Error(`unexpected template: ${text}`);
                 }
             },
@@ -53,16 +58,20 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
         },
         {
             content: "Both errors are listed, by row and column",
-            trigger: ".o_crm_bulk_import_portal_errors:contains(Nothing was imported: 2 row(s) have errors.)",
+            trigger:
+                ".o_crm_bulk_import_portal_errors:contains(Nothing was imported: 2 row(s) have errors.)",
         },
         {
-            trigger: ".o_crm_bulk_import_portal_error:contains(Row 3, column \"Lead name\": a value is required.)",
+            trigger:
+                '.o_crm_bulk_import_portal_error:contains(Row 3, column "Lead name": a value is required.)',
         },
         {
-            trigger: ".o_crm_bulk_import_portal_error:contains(Row 4, column \"Email\", value \"not-an-email\")",
+            trigger:
+                '.o_crm_bulk_import_portal_error:contains(Row 4, column "Email", value "not-an-email")',
         },
         {
-            content: "Download the file back with an Error column, to fix it in a spreadsheet",
+            content:
+                "Download the file back with an Error column, to fix it in a spreadsheet",
             trigger: "a.o_crm_bulk_import_portal_errors_file",
             async run() {
                 const response = await fetch(this.anchor.getAttribute("href"));
@@ -71,7 +80,10 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
                 if (!response.ok || !lines[0].endsWith(",Error")) {
                     throw new Error(`unexpected error file: ${text}`);
                 }
-                if (!text.includes("a value is required") || !text.includes("not-an-email")) {
+                if (
+                    !text.includes("a value is required") ||
+                    !text.includes("not-an-email")
+                ) {
                     throw new Error(`the error file lacks the rows in error: ${text}`);
                 }
             },
@@ -96,10 +108,12 @@ registry.category("web_tour.tours").add("crm_bulk_import_portal_tour", {
         },
         {
             content: "The leads are pending in /my/registered-leads",
-            trigger: "tr.o_crm_bulk_import_portal_lead:contains(Printer fleet):contains(Pending)",
+            trigger:
+                "tr.o_crm_bulk_import_portal_lead:contains(Printer fleet):contains(Pending)",
         },
         {
-            trigger: "tr.o_crm_bulk_import_portal_lead:contains(Office move):contains(Pending)",
+            trigger:
+                "tr.o_crm_bulk_import_portal_lead:contains(Office move):contains(Pending)",
         },
     ],
 });
