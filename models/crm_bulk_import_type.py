@@ -120,6 +120,17 @@ class CrmBulkImportType(models.AbstractModel):
     _import_type = None
     _import_type_label = None
     _import_type_sequence = 100
+    # The lists whose Import button offers the type, {model: its place in
+    # that list's choice}, and the action of its wizard (another module's
+    # type gives its own).
+    _import_type_lists = {}
+    _import_type_action = None
+
+    @api.model
+    def _wizard_action(self):
+        """The xml id of the action that opens the type's wizard."""
+        return self._import_type_action or f"crm_bulk_import.action_crm_bulk_import_wizard_{self._import_type}"
+
     # "partial" (valid rows applied) or "all_or_nothing" (one error, nothing).
     _default_policy = "partial"
     # Rows above which the type runs in the background even when the system

@@ -26,6 +26,7 @@ class CrmBulkImportTypeAssignment(models.AbstractModel):
 
     _name = "crm.bulk.import.type.assignment"
     _import_type = "assignment"
+    _import_type_lists = {"res.partner": 30}
     _import_type_label = _lt("Customer assignment")
     _import_type_sequence = 50
     _inherit = "crm.bulk.import.type"

@@ -45,6 +45,7 @@ class CrmBulkImportTypeLead(models.AbstractModel):
 
     _name = "crm.bulk.import.type.lead"
     _import_type = "lead"
+    _import_type_lists = {"crm.lead": 10}
     _import_type_label = _lt("Partner lead registration")
     _import_type_sequence = 20
     _inherit = "crm.bulk.import.type"

@@ -22,6 +22,7 @@ class CrmBulkImportTypeMember(models.AbstractModel):
 
     _name = "crm.bulk.import.type.member"
     _import_type = "member"
+    _import_type_lists = {"res.partner": 10}
     _import_type_label = _lt("Member import")
     _import_type_sequence = 30
     # The mixin first: its _check_mapping overrides the type's default.

@@ -29,6 +29,7 @@ class CrmBulkImportTypePromote(models.AbstractModel):
 
     _name = "crm.bulk.import.type.promote"
     _import_type = "promote"
+    _import_type_lists = {"crm.lead": 20, "res.partner": 40}
     _import_type_label = _lt("Promote leads and contacts to members")
     _import_type_sequence = 10
     # The mixin first: its _check_mapping overrides the type's default.

@@ -19,6 +19,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
 
     _name = "crm.bulk.import.type.prospect"
     _import_type = "prospect"
+    _import_type_lists = {"res.partner": 20}
     _import_type_label = _lt("Prospect import")
     _import_type_sequence = 40
     _inherit = "crm.bulk.import.type"

@@ -25,6 +25,12 @@ admin = env.ref("base.user_admin")
 env = env(user=admin)
 Job = env["crm.bulk.import.job"]
 out = {"types": Job._selection_import_type()}
+# The Import button of the contacts list: the type offered, its wizard opened
+Start = env["crm.bulk.import.start"].with_context(crm_bulk_import_list_model="res.partner")
+start = Start.create({"import_type": "tag"})
+out["start"] = [[key for key, _label in Start._selection_import_type()], start.action_start()["res_model"]]
+Leads = Start.with_context(crm_bulk_import_list_model="crm.lead")
+out["start_leads"] = [key for key, _label in Leads._selection_import_type()]
 ann = env["res.partner"].create({"name": "Ann Tag", "email": "ann@example.com"})
 content = b"Email,Tag\\r\\nann@example.com,Early bird\\r\\nnobody@example.com,Early bird\\r\\n"
 
@@ -69,6 +75,10 @@ class TestSixthImportType(OwnDatabaseCase):
         self.assertEqual(
             [key for key, _label in result["types"][:5]], ["promote", "lead", "member", "prospect", "assignment"]
         )
+        self.assertEqual(
+            result["start"], [["member", "prospect", "assignment", "promote", "tag"], "crm.bulk.import.wizard.tag"]
+        )
+        self.assertEqual(result["start_leads"], ["lead", "promote"])
         self.assertEqual(result["mapping"], {"Email": "email", "Tag": "tag"})
         self.assertIn("The name of a contact tag.", result["help"])
         import_type, state, updated, errors, options, options_html = result["job"]

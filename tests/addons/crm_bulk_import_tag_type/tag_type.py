@@ -18,6 +18,9 @@ class CrmBulkImportTypeTag(models.AbstractModel):
     _import_type = "tag"
     _import_type_label = _lt("Tag contacts")
     _import_type_sequence = 60
+    # Offered by the Import button of the contacts list, after the others
+    _import_type_lists = {"res.partner": 50}
+    _import_type_action = "crm_bulk_import_tag_type.action_wizard_tag"
     _revert_creates = ("res.partner.category",)
     _revert_writes = {"res.partner": ("category_id",)}
 
