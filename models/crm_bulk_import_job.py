@@ -329,8 +329,9 @@ class CrmBulkImportJob(models.Model):
         options = self.options or {}
         if name in options:
             return options[name]
-        field = self._type_wizard()._fields[name]
-        return field.default(self._type_wizard()) if field.default else False
+        wizard = self._type_wizard()
+        field = wizard._fields[name]
+        return field.default(wizard) if field.default else False
 
     @api.constrains("options", "import_type")
     def _check_options(self):

@@ -66,10 +66,14 @@ def run_queue_jobs(env):
             registry.leave_test_mode()
 
 
+def downloaded(env, action):
+    """The attachment a download action points to."""
+    return env["ir.attachment"].browse(int(action["url"].split("/web/content/")[1].split("?")[0]))
+
+
 def attachment_content(env, action):
     """The bytes of the file a download action points to."""
-    attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
-    return env["ir.attachment"].browse(attachment_id).raw
+    return downloaded(env, action).raw
 
 
 class BulkImportCase(TransactionCase):

@@ -3,6 +3,8 @@
 (odoo-bin server, shell), as an admin runs them."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,12 @@ from odoo.tests import BaseCase
 from odoo.tools import config
 
 ODOO_BIN = Path(odoo.__file__).resolve().parents[1] / "odoo-bin"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class OwnDatabaseCase(BaseCase):
@@ -79,3 +87,28 @@ class OwnDatabaseCase(BaseCase):
             errors = [line for line in output.splitlines() if " ERROR " in line or "Traceback" in line]
             self.assertEqual(errors, [], output[-5000:])
         return output
+
+    def start_server(self, *args):
+        """``odoo-bin server`` on the test's database with ``args``, on a free
+        port, its log in a file; stopped at the end of the test (SIGINT, then
+        SIGKILL after 30 s).
+
+        :return: (the process, its port, its log file)"""
+        port = free_port()
+        log = Path(config["data_dir"]) / f"{self.db}.log"
+        self.addCleanup(log.unlink, missing_ok=True)
+        server = subprocess.Popen(  # noqa: S603 - odoo-bin with the test's own arguments
+            self.odoo_command("server", f"--db-filter=^{self.db}$", f"--http-port={port}", f"--logfile={log}", *args),
+            env=self.environ(),
+        )
+
+        def stop():
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+        self.addCleanup(stop)
+        return server, port, log

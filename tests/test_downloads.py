@@ -6,7 +6,7 @@ import base64
 
 from odoo.exceptions import AccessError
 
-from .common import BulkImportCase, attachment_content, csv_bytes
+from .common import BulkImportCase, attachment_content, csv_bytes, downloaded
 
 
 class TestDownloads(BulkImportCase):
@@ -39,7 +39,7 @@ class TestDownloads(BulkImportCase):
     def test_a_download_is_its_user_s_only_and_the_autovacuum_deletes_it(self):
         job = self.failed_job()
         action = job.action_download_errors()
-        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+        attachment_id = downloaded(self.env, action).id
         Attachment = self.env["ir.attachment"]
         mine = Attachment.with_user(self.importer).browse(attachment_id)
         self.assertIn(b"not-an-email", mine.raw)
@@ -52,7 +52,7 @@ class TestDownloads(BulkImportCase):
         vacuum = type(Attachment)._gc_crm_bulk_import_downloads
         self.assertTrue(getattr(vacuum, "_autovacuum", False))
         newer = job.action_download_errors()
-        newer_id = int(newer["url"].split("/web/content/")[1].split("?")[0])
+        newer_id = downloaded(self.env, newer).id
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE ir_attachment SET create_date = create_date - interval '2 hours' WHERE id = %s", [attachment_id]

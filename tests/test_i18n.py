@@ -12,7 +12,7 @@ from markupsafe import escape
 from odoo.exceptions import UserError
 from odoo.tests import Form
 
-from .common import BulkImportCase, csv_bytes
+from .common import BulkImportCase, attachment_content, csv_bytes
 
 I18N = Path(__file__).parents[1] / "i18n"
 
@@ -109,8 +109,7 @@ class TestFrenchMappingStep(BulkImportCase):
     def test_french_template_maps_back(self):
         wizard = self.open_member_wizard(csv_bytes([["Name"], ["Ann Lee"]]))
         action = wizard.action_download_template_csv()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        template = base64.b64decode(attachment.datas).decode("utf-8-sig")
+        template = attachment_content(self.env, action).decode("utf-8-sig")
         headers = template.splitlines()[0]
         self.assertIn(self.french["Plan Name"], headers)
         self.assertNotIn("Plan Name", headers)

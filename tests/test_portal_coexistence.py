@@ -11,16 +11,10 @@ show the other's content."""
 import csv
 import io
 import re
-import signal
-import socket
-import subprocess
 import time
 import xmlrpc.client
-from pathlib import Path
 
 import requests
-
-from odoo.tools import config
 
 from .own_database import OwnDatabaseCase
 
@@ -56,44 +50,18 @@ print("READY")
 """
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class TestPortalCoexistence(OwnDatabaseCase):
     def odoo(self, command, *args, stdin=None):
         return super().odoo(command, *args, "--log-level=warn", stdin=stdin, errors_allowed=False)
 
-    def start_server(self):
-        port = free_port()
-        log = Path(config["data_dir"]) / f"{self.db}.log"
-        self.addCleanup(log.unlink, missing_ok=True)
-        server = subprocess.Popen(  # noqa: S603 - odoo-bin with the test's own arguments
-            self.odoo_command(
-                "server",
-                f"--db-filter=^{self.db}$",
-                f"--http-port={port}",
-                "--workers=0",
-                "--max-cron-threads=0",
-                # No queue_job runner: the portal imports small files at once.
-                "--load=base,web",
-                f"--logfile={log}",
-                "--log-level=warn",
-            ),
-            env=self.environ(),
+    def start_portal_server(self):
+        server, port, log = self.start_server(
+            "--workers=0",
+            "--max-cron-threads=0",
+            # No queue_job runner: the portal imports small files at once.
+            "--load=base,web",
+            "--log-level=warn",
         )
-
-        def stop():
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-        self.addCleanup(stop)
         url = f"http://127.0.0.1:{port}"
         started = time.monotonic()
         while time.monotonic() - started < 120:
@@ -177,7 +145,7 @@ class TestPortalCoexistence(OwnDatabaseCase):
         self.assertEqual(len(installed), 2, installed)
         output = self.odoo("shell", "--no-http", stdin=SETUP.format(login=LOGIN, password=PASSWORD, assigned=ASSIGNED))
         self.assertIn("READY", output)
-        url, log = self.start_server()
+        url, log = self.start_portal_server()
         session = self.login(url)
 
         # Odoo's /my/leads: website_crm_partner_assign's page, its lead.

@@ -6,12 +6,7 @@ it runs a chunk. The import finishes, every row applied exactly once."""
 
 import os
 import signal
-import socket
-import subprocess
 import time
-from pathlib import Path
-
-from odoo.tools import config
 
 from .own_database import OwnDatabaseCase
 
@@ -66,36 +61,14 @@ class TestProductionServer(OwnDatabaseCase):
         output = self.odoo("shell", "--log-level=warn", "--no-http", stdin=SETUP.format(rows=ROWS, chunk=CHUNK))
         job_id = int(output.split("JOB")[1].split()[0])
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        log = Path(config["data_dir"]) / f"{self.db}.log"
-        server = subprocess.Popen(  # noqa: S603 - odoo-bin with the test's own arguments
-            self.odoo_command(
-                "server",
-                f"--db-filter=^{self.db}$",
-                f"--http-port={port}",
-                "--workers=2",
-                "--max-cron-threads=0",
-                f"--limit-time-cpu={LIMIT_CPU}",
-                f"--limit-time-real={LIMIT_REAL}",
-                "--load=base,web,queue_job",
-                f"--logfile={log}",
-                "--log-level=info",
-            ),
-            env=self.environ(),
+        _server, _port, log = self.start_server(
+            "--workers=2",
+            "--max-cron-threads=0",
+            f"--limit-time-cpu={LIMIT_CPU}",
+            f"--limit-time-real={LIMIT_REAL}",
+            "--load=base,web,queue_job",
+            "--log-level=info",
         )
-        self.addCleanup(log.unlink, missing_ok=True)
-
-        def stop():
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-        self.addCleanup(stop)
         started = time.monotonic()
         killed = None
         state = None
