@@ -33,9 +33,20 @@ import logging
 
 from markupsafe import Markup, escape
 
-from odoo import api, models
+from odoo import api, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.iap.tools import iap_tools
+from odoo.addons.mail.tools import mail_validation
+from odoo.addons.phone_validation.tools import phone_validation
 
 from . import bulk_insert
+
+try:
+    import phonenumbers
+except ImportError:  # phone_validation then neither formats nor checks numbers
+    phonenumbers = None
 
 _logger = logging.getLogger(__name__)
 
@@ -47,6 +58,76 @@ KNOWN_WRITE_MODULES = {
     "odoo.addons.mail.models.mail_activity_mixin",
     "odoo.addons.crm.models.crm_lead",
     "odoo.addons.crm_bulk_import.models.crm_lead",
+}
+
+
+# What a new customer changes on a lead (crm 18.0's computes that depend on
+# it), which _bulk_link_values() computes with crm's own rules: the columns
+# written in one statement. The scoring is left to crm (_bulk_link_customers).
+LINKED_COLUMNS = (
+    "partner_id",
+    "contact_name",
+    "partner_name",
+    "function",
+    "title",
+    "mobile",
+    "website",
+    "lang_id",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "state_id",
+    "country_id",
+    "email_from",
+    "email_normalized",
+    "email_domain_criterion",
+    "email_state",
+    "phone",
+    "phone_sanitized",
+    "phone_state",
+    "company_id",
+)
+ADDRESS_COLUMNS = ("street", "street2", "city", "zip", "state_id", "country_id")
+SYNCED_UNLESS_EMPTY = ("function", "title", "mobile", "website")
+# The stored fields a change of customer may recompute besides: the scoring
+# and what depends on the probability (the leads are won next), the name
+# (only when empty: such leads take the ORM's way) and the customer's list of
+# leads (no column).
+LINKED_OTHERS = {
+    ("crm.lead", "name"),
+    ("crm.lead", "automated_probability"),
+    ("crm.lead", "probability"),
+    ("crm.lead", "prorated_revenue"),
+    ("crm.lead", "recurring_revenue_monthly_prorated"),
+    ("crm.lead", "recurring_revenue_prorated"),
+    ("res.partner", "opportunity_ids"),
+}
+# The methods whose rules _bulk_link_values() follows, and the modules whose
+# versions it knows: another module's override sends the leads the ORM's way.
+LINK_METHODS = (
+    "_prepare_address_values_from_partner",
+    "_prepare_contact_name_from_partner",
+    "_prepare_partner_name_from_partner",
+    "_get_partner_email_update",
+    "_get_partner_phone_update",
+    "_phone_format",
+    "_phone_format_number",
+    "_phone_get_country",
+    "_phone_get_country_field",
+    "_phone_get_number_fields",
+    "_mail_get_partner_fields",
+    "_primary_email",
+    "_check_company",
+)
+KNOWN_LINK_MODULES = {
+    "odoo.models",
+    "odoo.addons.crm.models.crm_lead",
+    "odoo.addons.mail.models.models",
+    "odoo.addons.mail.models.mail_thread",
+    "odoo.addons.mail.models.mail_thread_blacklist",
+    "odoo.addons.phone_validation.models.models",
+    "odoo.addons.phone_validation.models.mail_thread_phone",
 }
 
 
@@ -64,6 +145,8 @@ class CrmLead(models.Model):
         if len(leads) < bulk_insert.MIN_ROWS or not leads._bulk_close_safe():
             for lead in leads:
                 lead.write({"partner_id": member_of[lead.id].id})
+        elif leads._bulk_link_sql_safe():
+            leads._bulk_link_customers_sql({lead_id: member.id for lead_id, member in member_of.items()})
         else:
             leads._bulk_link_customers({lead_id: member.id for lead_id, member in member_of.items()})
         # What the leads take from their new customers is computed here, with
@@ -110,6 +193,207 @@ class CrmLead(models.Model):
         # scoring the new customers asked for would be replaced unread.
         for name in ("automated_probability", "probability"):
             self.env.remove_to_compute(self._fields[name], scored)
+
+    def _bulk_link_sql_safe(self):
+        """_bulk_link_values() knows every stored field a new customer
+        recomputes and every method computing them; every lead has a name."""
+        registry = self.env.registry
+        triggered = set()
+
+        def walk(tree):
+            for field in tree.root:
+                if field.store:
+                    triggered.add((field.model_name, field.name))
+            for subtree in tree.values():
+                walk(subtree)
+
+        walk(registry.get_trigger_tree([self._fields["partner_id"]]))
+        known = {("crm.lead", name) for name in LINKED_COLUMNS} | LINKED_OTHERS
+        if not triggered <= known:
+            _logger.info("crm.lead bulk close: other fields follow the customer: %s", sorted(triggered - known))
+            return False
+        methods = set(LINK_METHODS)
+        methods.update(
+            self._fields[name].compute
+            for name in LINKED_COLUMNS
+            if name != "partner_id" and isinstance(self._fields[name].compute, str)
+        )
+        for model in (self, self.env["res.partner"]):
+            for cls in type(model).mro()[1:]:
+                if cls.__module__ not in KNOWN_LINK_MODULES and methods.intersection(vars(cls)):
+                    return False
+        return phonenumbers is not None and all(self.mapped("name"))
+
+    def _bulk_link_customers_sql(self, partner_of):
+        """What ``lead.write({"partner_id": partner_of[lead.id]})`` leaves in
+        each lead of ``self``, tracking off, in one statement per thousand
+        leads: the values crm computes from the customer, computed here
+        (_bulk_link_values), then the company checks of write()."""
+        self.check_access("write")
+        self.flush_model()
+        values = self._bulk_link_values(partner_of)
+        companies = {lead.id: lead.company_id.id for lead in self}
+        now = self.env.cr.now()
+        casts = [None, *(self._fields[name].column_type[1] for name in LINKED_COLUMNS)]
+        for page in tools.split_every(bulk_insert.PAGE_SIZE, list(values.items()), list):
+            rows = [(lead_id, *(row[name] or None for name in LINKED_COLUMNS)) for lead_id, row in page]
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s"
+                    " FROM (VALUES %(rows)s) AS new(id, %(columns)s) WHERE crm_lead.id = new.id",
+                    assignments=SQL(", ").join(
+                        SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in LINKED_COLUMNS
+                    ),
+                    uid=self.env.uid,
+                    now=now,
+                    rows=bulk_insert.values_list(rows, casts),
+                    columns=SQL(", ").join(SQL.identifier(name) for name in LINKED_COLUMNS),
+                )
+            )
+        self.invalidate_recordset()
+        self.env["res.partner"].browse(set(partner_of.values())).invalidate_recordset(["opportunity_ids"])
+        self.env["res.users"].invalidate_model(["opportunity_ids"])
+        _logger.info("crm.lead bulk close: %s leads linked to their customers in one statement", len(self))
+        self._validate_fields(["partner_id"])
+        self._bulk_check_companies(values, companies)
+        # A probability of 0 stays 0 through the scoring, which crm reads when
+        # the lead is won: the scoring of those leads is computed again, as
+        # for a write. The others are won next, at 100.
+        unscored = self.filtered(lambda lead: not lead.probability)
+        if unscored:
+            for name in ("automated_probability", "probability"):
+                self.env.add_to_compute(self._fields[name], unscored)
+
+    def _bulk_check_companies(self, values, companies):
+        """write()'s company checks: each customer in its lead's company or
+        in none (or a parent company); a lead whose company changed is
+        checked whole. Leads in doubt go through the ORM's check."""
+        parents = {}
+        doubtful = self.browse()
+        for lead in self:
+            company = lead.company_id
+            if company not in parents:
+                parents[company] = {int(part) for part in (company.parent_path or "").split("/") if part}
+            partner_company = lead.partner_id.company_id
+            if (partner_company and partner_company.id not in parents[company]) or companies[lead.id] != company.id:
+                doubtful |= lead
+        doubtful._check_company()
+
+    def _bulk_link_values(self, partner_of):
+        """{lead id: {column of LINKED_COLUMNS: value}}: crm's computes of
+        each lead with its new customer (crm.lead._compute_contact_name to
+        _compute_phone_state, with mail's and phone_validation's), each phone
+        number formatted once per country."""
+        partners = self.env["res.partner"].browse(set(partner_of.values()))
+        lang_of = {code: self.env["res.lang"]._get_data(code=code).id for code in set(partners.mapped("lang")) if code}
+        parsed = {}
+
+        def parse(number, code):
+            """phone_validation.phone_parse(), None if it cannot: each number
+            parsed once per country, for its format and its state."""
+            key = (number, code or None)
+            if key not in parsed:
+                try:
+                    parsed[key] = phone_validation.phone_parse(number, code or None)
+                except UserError:
+                    parsed[key] = None
+            return parsed[key]
+
+        def e164(number, country):
+            """record._phone_format(): E164, False if it cannot be."""
+            if not number:
+                return False
+            phone = parse(number, (country or self.env.company.country_id).code)
+            return phonenumbers.format_number(phone, phonenumbers.PhoneNumberFormat.E164) if phone else False
+
+        def phone_state(number, country):
+            """crm.lead._compute_phone_state()."""
+            if not number:
+                return False
+            return "correct" if parse(number, country.code) else "incorrect"
+
+        result = {}
+        for lead in self:
+            partner = self.env["res.partner"].browse(partner_of[lead.id])
+            row = {"partner_id": partner.id}
+            source = partner if any(partner[name] for name in ADDRESS_COLUMNS) else lead
+            row.update(
+                {
+                    name: source[name].id if name in ("state_id", "country_id") else source[name]
+                    for name in ADDRESS_COLUMNS
+                }
+            )
+            row["contact_name"] = (False if partner.is_company else partner.name) or lead.contact_name
+            partner_name = partner.parent_id.name
+            if not partner_name and partner.is_company:
+                partner_name = partner.name
+            elif not partner_name and partner.company_name:
+                partner_name = partner.company_name
+            row["partner_name"] = partner_name or lead.partner_name
+            for name in SYNCED_UNLESS_EMPTY:
+                value = partner[name] if not lead[name] or partner[name] else lead[name]
+                row[name] = value.id if name == "title" else value
+            row["lang_id"] = lang_of.get(partner.lang, False) if partner.lang else False
+            # _compute_email_from, then what follows the email
+            email = lead.email_from
+            if partner.email and email != partner.email:
+                if (tools.email_normalize(email) or email or False) != (
+                    tools.email_normalize(partner.email) or partner.email or False
+                ):
+                    email = partner.email
+            row["email_from"] = email
+            row["email_normalized"] = tools.email_normalize(email, strict=False)
+            row["email_domain_criterion"] = (
+                iap_tools.mail_prepare_for_domain_search(row["email_normalized"]) if row["email_normalized"] else False
+            )
+            row["email_state"] = self._bulk_email_state(email)
+            # _compute_phone: the lead's country is the one it takes, else
+            # its customer's (_phone_get_country), else the company's.
+            country = self.env["res.country"].browse(row["country_id"]) or partner.country_id
+            phone = lead.phone
+            if partner.phone and phone != partner.phone:
+                if (e164(phone, country) or phone or False) != (
+                    e164(partner.phone, partner.country_id) or partner.phone or False
+                ):
+                    phone = partner.phone
+            row["phone"] = phone
+            row["phone_sanitized"] = e164(row["mobile"], country) or e164(phone, country)
+            row["phone_state"] = phone_state(phone, self.env["res.country"].browse(row["country_id"]))
+            row["company_id"] = lead._bulk_company_with(partner)
+            result[lead.id] = row
+        return result
+
+    @api.model
+    def _bulk_email_state(self, email):
+        """crm.lead._compute_email_state()."""
+        if not email:
+            return False
+        return (
+            "correct" if any(mail_validation.mail_validate(part) for part in tools.email_split(email)) else "incorrect"
+        )
+
+    def _bulk_company_with(self, partner):
+        """crm.lead._compute_company_id() of this lead with ``partner`` for
+        customer: its company id."""
+        proposal = self.company_id
+        if proposal:
+            if self.user_id and proposal not in self.user_id.company_ids:
+                proposal = False
+            elif self.team_id.company_id and proposal != self.team_id.company_id:
+                proposal = False
+            elif self.team_id and not self.team_id.company_id and not self.user_id:
+                proposal = False
+            elif not self.team_id and not self.user_id and partner.company_id != proposal:
+                proposal = False
+        if proposal:
+            return proposal.id
+        if self.team_id.company_id:
+            return self.team_id.company_id.id
+        if self.user_id:
+            if self.env.company in self.user_id.company_ids:
+                return self.env.company.id
+            return (self.user_id.company_id & self.env.companies).id
+        return partner.company_id.id
 
     def _bulk_import_log(self, bodies):
         """``_message_log_batch(bodies=bodies)``: the notes of all but two

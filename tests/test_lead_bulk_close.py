@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextlib
 import logging
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import TransactionCase
@@ -73,6 +74,11 @@ class TestLeadBulkClose(TransactionCase):
                     "stage_id": (self.new, self.qualified)[index % 2].id,
                     "tag_ids": [Command.link(self.tag.id)] if index % 6 == 0 else [],
                     "expected_revenue": 1000 * index,
+                    "function": "Old job" if index % 3 == 1 else False,
+                    "mobile": "+32 470 77 66 %02d" % index if index % 5 == 3 else False,
+                    "website": "https://old.example.com" if index % 4 == 2 else False,
+                    # no salesperson nor team: the company follows the customer
+                    "user_id": False if index % 6 == 2 else self.env.uid,
                 }
             )
             if index % 8 == 3:
@@ -84,16 +90,26 @@ class TestLeadBulkClose(TransactionCase):
                 lead.write({"probability": 0, "automated_probability": 0})
             if index % 5 == 2:
                 lead.activity_schedule("mail.mail_activity_data_todo", summary=f"Call {index}")
+            company_member = index % 10 == 9
             member = Partner.create(
                 {
                     "name": f"Prospect Member {index}",
-                    "email": f"prospect.{index}@example.com",
+                    "is_company": company_member,
+                    "company_name": "Own Company" if index % 10 == 8 else False,
+                    "company_id": self.env.company.id if index % 4 == 0 else False,
+                    "function": "Buyer" if index % 4 == 1 else False,
+                    "website": f"https://m{index}.example.com" if index % 5 == 1 else False,
+                    "mobile": "+32 470 11 22 %02d" % index if index % 6 == 1 else False,
+                    # the lead's email, written otherwise
+                    "email": f"Prospect {index} <prospect.{index}@example.com>"
+                    if index % 11 == 4
+                    else f"prospect.{index}@example.com",
                     # the lead's phone, another one, or none
                     "phone": ("+32 470 00 00 %02d" % index, "+32 4 555 00 %02d" % index, False)[index % 3],
                     "street": f"{index} Rue Haute" if index % 2 else False,
                     "city": "Liège" if index % 2 else False,
                     "country_id": self.env.ref("base.be").id if index % 2 else False,
-                    "parent_id": team.id,
+                    "parent_id": False if company_member or index % 10 == 8 else team.id,
                     "lang": "fr_FR" if index % 9 == 1 and self.env["res.lang"]._lang_get("fr_FR") else False,
                 }
             )
@@ -158,6 +174,15 @@ class TestLeadBulkClose(TransactionCase):
         return snapshot
 
     def test_same_as_one_write_per_lead(self):
+        self.check_same_as_one_write_per_lead("in one statement")
+
+    def test_same_through_the_orm_computes(self):
+        """Where another module computes a lead's fields from its customer,
+        crm's computes run on the whole batch at once."""
+        with patch.object(type(self.env["crm.lead"]), "_bulk_link_sql_safe", return_value=False):
+            self.check_same_as_one_write_per_lead("in one pass")
+
+    def check_same_as_one_write_per_lead(self, way):
         leads, members = self.make_leads()
         self.assertTrue(leads._bulk_close_safe())
         activities = self.env["mail.activity"].search_count(
@@ -168,7 +193,7 @@ class TestLeadBulkClose(TransactionCase):
         # logging.INFO: Odoo names another level "INFO"
         with self.assertLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO) as logs:
             fast = self.close_and_read(leads, members)
-        self.assertIn("60 leads linked", logs.output[0])
+        self.assertIn(f"60 leads linked to their customers {way}", logs.output[0])
         self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.lead_close_fast_path", "0")
         self.assertFalse(leads._bulk_close_safe())
         with self.assertNoLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO):
@@ -217,6 +242,15 @@ class TestLeadBulkClose(TransactionCase):
         self.assertEqual(rows["Lead 00"]["contact_name"], "Prospect Member 0")
         self.assertEqual(rows["Lead 07"]["email_from"], "prospect.7@example.com")
         self.assertEqual(rows["Lead 03"]["partner_id"], members[3].id)
+        self.assertIsNone(rows["Lead 02"]["company_id"], "no team nor salesperson: the customer's company (none)")
+        self.assertEqual(rows["Lead 08"]["company_id"], self.env.company.id)
+        self.assertEqual(
+            (rows["Lead 09"]["contact_name"], rows["Lead 09"]["partner_name"]), ("Prospect 9", "Prospect Member 9")
+        )
+        self.assertEqual(rows["Lead 08"]["partner_name"], "Own Company")
+        self.assertEqual(rows["Lead 01"]["function"], "Buyer")
+        self.assertEqual(rows["Lead 04"]["email_from"], "prospect.4@example.com", "the same address, kept as written")
+        self.assertEqual(rows["Lead 07"]["phone_sanitized"], "+32470112207", "the member's mobile first")
         lost = {(freq[0], freq[1]) for freq in fast["frequencies"] if freq[4] > 1}
         self.assertIn(("stage_id", str(won_stages[0].id)), lost)
         self.assertIn(("tag_id", str(self.tag.id)), lost)
