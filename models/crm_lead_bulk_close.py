@@ -33,7 +33,7 @@ import logging
 
 from markupsafe import Markup, escape
 
-from odoo import api, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -88,6 +88,20 @@ LINKED_COLUMNS = (
     "phone_state",
     "company_id",
 )
+# What winning and archiving a lead writes or recomputes (crm.lead.write and
+# its computes), which _bulk_win_and_archive_sql() writes.
+CLOSING_FIELDS = (
+    "stage_id",
+    "probability",
+    "automated_probability",
+    "active",
+    "date_closed",
+    "date_last_stage_update",
+    "day_close",
+    "prorated_revenue",
+    "recurring_revenue_monthly_prorated",
+    "recurring_revenue_prorated",
+)
 ADDRESS_COLUMNS = ("street", "street2", "city", "zip", "state_id", "country_id")
 SYNCED_UNLESS_EMPTY = ("function", "title", "mobile", "website")
 # The stored fields a change of customer may recompute besides: the scoring
@@ -119,6 +133,9 @@ LINK_METHODS = (
     "_mail_get_partner_fields",
     "_primary_email",
     "_check_company",
+    "_handle_won_lost",
+    "_pls_increment_frequencies",
+    "_pls_get_lead_pls_values",
 )
 KNOWN_LINK_MODULES = {
     "odoo.models",
@@ -145,13 +162,17 @@ class CrmLead(models.Model):
         if len(leads) < bulk_insert.MIN_ROWS or not leads._bulk_close_safe():
             for lead in leads:
                 lead.write({"partner_id": member_of[lead.id].id})
-        elif leads._bulk_link_sql_safe():
+        elif leads._bulk_close_sql_safe():
             leads._bulk_link_customers_sql({lead_id: member.id for lead_id, member in member_of.items()})
         else:
             leads._bulk_link_customers({lead_id: member.id for lead_id, member in member_of.items()})
         # What the leads take from their new customers is computed here, with
         # tracking off as for the writes: a flush by a caller would track it.
         leads.flush_model()
+        if len(leads) >= bulk_insert.MIN_ROWS and leads._bulk_close_safe() and leads._bulk_close_sql_safe():
+            leads._bulk_win_and_archive_sql(leads._bulk_won_stages())
+            leads._bulk_import_log({lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
+            return
         leads._bulk_import_set_won()
         leads._bulk_import_log({lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
         # Archived as won, not lost: Odoo reads an archived lead at 0% as lost.
@@ -194,10 +215,10 @@ class CrmLead(models.Model):
         for name in ("automated_probability", "probability"):
             self.env.remove_to_compute(self._fields[name], scored)
 
-    def _bulk_link_sql_safe(self):
-        """_bulk_link_values() knows every stored field a new customer
-        recomputes and every method computing them; every lead has a name."""
-        registry = self.env.registry
+    def _bulk_close_sql_safe(self):
+        """The statements of this file know every stored field that a new
+        customer, a won stage and the archiving recompute, and every method
+        computing them (no other module's); every lead has a name."""
         triggered = set()
 
         def walk(tree):
@@ -207,16 +228,16 @@ class CrmLead(models.Model):
             for subtree in tree.values():
                 walk(subtree)
 
-        walk(registry.get_trigger_tree([self._fields["partner_id"]]))
-        known = {("crm.lead", name) for name in LINKED_COLUMNS} | LINKED_OTHERS
+        walk(self.env.registry.get_trigger_tree([self._fields[name] for name in ("partner_id", *CLOSING_FIELDS)]))
+        known = {("crm.lead", name) for name in (*LINKED_COLUMNS, *CLOSING_FIELDS)} | LINKED_OTHERS
         if not triggered <= known:
-            _logger.info("crm.lead bulk close: other fields follow the customer: %s", sorted(triggered - known))
+            _logger.info("crm.lead bulk close: other fields follow the lead: %s", sorted(triggered - known))
             return False
         methods = set(LINK_METHODS)
         methods.update(
             self._fields[name].compute
-            for name in LINKED_COLUMNS
-            if name != "partner_id" and isinstance(self._fields[name].compute, str)
+            for name in (*LINKED_COLUMNS, *CLOSING_FIELDS, "company_currency")
+            if isinstance(self._fields[name].compute, str)
         )
         for model in (self, self.env["res.partner"]):
             for cls in type(model).mro()[1:]:
@@ -233,24 +254,9 @@ class CrmLead(models.Model):
         self.flush_model()
         values = self._bulk_link_values(partner_of)
         companies = {lead.id: lead.company_id.id for lead in self}
-        now = self.env.cr.now()
-        casts = [None, *(self._fields[name].column_type[1] for name in LINKED_COLUMNS)]
-        for page in tools.split_every(bulk_insert.PAGE_SIZE, list(values.items()), list):
-            rows = [(lead_id, *(row[name] or None for name in LINKED_COLUMNS)) for lead_id, row in page]
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_lead SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s"
-                    " FROM (VALUES %(rows)s) AS new(id, %(columns)s) WHERE crm_lead.id = new.id",
-                    assignments=SQL(", ").join(
-                        SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in LINKED_COLUMNS
-                    ),
-                    uid=self.env.uid,
-                    now=now,
-                    rows=bulk_insert.values_list(rows, casts),
-                    columns=SQL(", ").join(SQL.identifier(name) for name in LINKED_COLUMNS),
-                )
-            )
-        self.invalidate_recordset()
+        self._bulk_update(
+            [(lead_id, *(row[name] for name in LINKED_COLUMNS)) for lead_id, row in values.items()], LINKED_COLUMNS, {}
+        )
         self.env["res.partner"].browse(set(partner_of.values())).invalidate_recordset(["opportunity_ids"])
         self.env["res.users"].invalidate_model(["opportunity_ids"])
         _logger.info("crm.lead bulk close: %s leads linked to their customers in one statement", len(self))
@@ -283,15 +289,17 @@ class CrmLead(models.Model):
         """{lead id: {column of LINKED_COLUMNS: value}}: crm's computes of
         each lead with its new customer (crm.lead._compute_contact_name to
         _compute_phone_state, with mail's and phone_validation's), each phone
-        number formatted once per country."""
+        number formatted once per country, what Odoo stored already taken
+        as it is."""
         partners = self.env["res.partner"].browse(set(partner_of.values()))
         lang_of = {code: self.env["res.lang"]._get_data(code=code).id for code in set(partners.mapped("lang")) if code}
         parsed = {}
 
         def parse(number, code):
             """phone_validation.phone_parse(), None if it cannot: each number
-            parsed once per country, for its format and its state."""
-            key = (number, code or None)
+            parsed once per country, for its format and its state; once for
+            all countries when it starts with its own country code."""
+            key = (number, None if number.startswith("+") else code or None)
             if key not in parsed:
                 try:
                     parsed[key] = phone_validation.phone_parse(number, code or None)
@@ -299,10 +307,21 @@ class CrmLead(models.Model):
                     parsed[key] = None
             return parsed[key]
 
+        # A number written with its country code formats alike in every
+        # country, and Odoo stored its format already as the phone_sanitized
+        # of a lead or contact without mobile (_compute_phone_sanitized).
+        stored = {
+            record.phone: record.phone_sanitized
+            for record in (*self, *partners)
+            if record.phone and record.phone.startswith("+") and not record.mobile
+        }
+
         def e164(number, country):
             """record._phone_format(): E164, False if it cannot be."""
             if not number:
                 return False
+            if number in stored:
+                return stored[number] or False
             phone = parse(number, (country or self.env.company.country_id).code)
             return phonenumbers.format_number(phone, phonenumbers.PhoneNumberFormat.E164) if phone else False
 
@@ -310,6 +329,8 @@ class CrmLead(models.Model):
             """crm.lead._compute_phone_state()."""
             if not number:
                 return False
+            if number.startswith("+"):  # a number that parses formats
+                return "correct" if e164(number, country) else "incorrect"
             return "correct" if parse(number, country.code) else "incorrect"
 
         result = {}
@@ -342,11 +363,18 @@ class CrmLead(models.Model):
                 ):
                     email = partner.email
             row["email_from"] = email
-            row["email_normalized"] = tools.email_normalize(email, strict=False)
-            row["email_domain_criterion"] = (
-                iap_tools.mail_prepare_for_domain_search(row["email_normalized"]) if row["email_normalized"] else False
-            )
-            row["email_state"] = self._bulk_email_state(email)
+            if email == lead.email_from:  # what follows it stays as stored
+                row["email_normalized"] = lead.email_normalized
+                row["email_domain_criterion"] = lead.email_domain_criterion
+                row["email_state"] = lead.email_state
+            else:
+                row["email_normalized"] = tools.email_normalize(email, strict=False)
+                row["email_domain_criterion"] = (
+                    iap_tools.mail_prepare_for_domain_search(row["email_normalized"])
+                    if row["email_normalized"]
+                    else False
+                )
+                row["email_state"] = self._bulk_email_state(email)
             # _compute_phone: the lead's country is the one it takes, else
             # its customer's (_phone_get_country), else the company's.
             country = self.env["res.country"].browse(row["country_id"]) or partner.country_id
@@ -418,9 +446,10 @@ class CrmLead(models.Model):
         )
         self.invalidate_recordset(["message_ids"])
 
-    def _bulk_import_set_won(self):
-        """crm's action_set_won, whose loop searches the won stages of the
-        whole batch's teams once per lead: the same stages, searched once."""
+    def _bulk_won_stages(self):
+        """{won stage: its leads of ``self``}: crm's action_set_won, whose
+        loop searches the won stages of the whole batch's teams once per
+        lead: the same stages, searched once."""
         won_stages = self._stage_find(domain=[("is_won", "=", True)], limit=None)
         by_stage = {}
         for lead in self:
@@ -429,6 +458,97 @@ class CrmLead(models.Model):
                 stage = next(
                     (stage for stage in reversed(won_stages) if stage.sequence <= lead.stage_id.sequence), won_stages
                 )
-            by_stage.setdefault(stage, []).append(lead.id)
-        for stage, ids in by_stage.items():
-            self.browse(ids).write({"stage_id": stage.id, "probability": 100})
+            by_stage.setdefault(stage, self.browse())
+            by_stage[stage] |= lead
+        return by_stage
+
+    def _bulk_import_set_won(self):
+        """crm's action_set_won, one write per won stage."""
+        for stage, leads in self._bulk_won_stages().items():
+            leads.write({"stage_id": stage.id, "probability": 100})
+
+    def _bulk_win_and_archive_sql(self, by_stage):
+        """What the won writes (``write({"stage_id": stage, "probability":
+        100})`` per stage of ``by_stage``), then ``write({"active": False,
+        "probability": 100})`` leave in the leads of ``self``, which are
+        open (neither won nor lost), in one statement per thousand leads.
+
+        crm's scoring counts each write's change before the write
+        (_handle_won_lost): a lead that is won leaves the lost counts if its
+        probability was 0 and enters the won counts with its stage then; a
+        won lead archived leaves the won counts and enters the lost counts
+        with its won stage, which the statement has written."""
+        self.check_access("write")
+        self.flush_model()
+        self._pls_increment_frequencies(to_state="won")
+        self.filtered(lambda lead: lead.probability == 0)._pls_increment_frequencies(from_state="lost")
+        closed = fields.Datetime.now()
+        rows = []
+        for stage, leads in by_stage.items():
+            for lead in leads:
+                round_ = lead.company_currency.round if lead.company_currency else float
+                rows.append(
+                    (
+                        lead.id,
+                        stage.id,
+                        round_(round((lead.expected_revenue or 0.0) * 100 / 100.0, 2)),
+                        round_((lead.recurring_revenue_monthly or 0.0) * 100 / 100.0),
+                        round_((lead.recurring_revenue or 0.0) * 100 / 100.0),
+                        self._bulk_days_to_close(lead.create_date, closed),
+                    )
+                )
+        self._bulk_update(
+            rows,
+            (
+                "stage_id",
+                "prorated_revenue",
+                "recurring_revenue_monthly_prorated",
+                "recurring_revenue_prorated",
+                "day_close",
+            ),
+            {
+                "probability": 100,
+                "automated_probability": 100,
+                "date_last_stage_update": self.env.cr.now(),
+                "date_closed": closed,
+                "active": False,
+            },
+        )
+        self._pls_increment_frequencies(from_state="won")
+        self._pls_increment_frequencies(to_state="lost")
+        self.env["mail.activity"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)]).unlink()
+        self._validate_fields(["stage_id", "probability", "automated_probability", "active"])
+        _logger.info("crm.lead bulk close: %s leads won and archived in one statement", len(self))
+
+    @api.model
+    def _bulk_days_to_close(self, created, closed):
+        """crm.lead._compute_day_close()."""
+        if not (created and closed):
+            return None
+        return abs((fields.Datetime.from_string(closed) - fields.Datetime.from_string(created)).days)
+
+    def _bulk_update(self, rows, columns, common):
+        """UPDATE the leads of ``rows`` ((id, value of each of ``columns``)),
+        with the values of ``common`` for all, write_uid and write_date; the
+        cache of ``self`` emptied."""
+        self.flush_model()
+        casts = [None, *(self._fields[name].column_type[1] for name in columns)]
+        common = {**common, "write_uid": self.env.uid, "write_date": self.env.cr.now()}
+        for page in tools.split_every(bulk_insert.PAGE_SIZE, rows, list):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET %(own)s, %(common)s"
+                    " FROM (VALUES %(rows)s) AS new(id, %(columns)s) WHERE crm_lead.id = new.id",
+                    own=SQL(", ").join(
+                        SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in columns
+                    ),
+                    common=SQL(", ").join(
+                        SQL("%s = %s", SQL.identifier(name), value) for name, value in common.items()
+                    ),
+                    rows=bulk_insert.values_list(
+                        [tuple(None if value is False else value for value in row) for row in page], casts
+                    ),
+                    columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                )
+            )
+        self.invalidate_recordset()

@@ -66,7 +66,9 @@ class TestLeadBulkClose(TransactionCase):
                     "type": ("lead", "opportunity")[index % 2],
                     "contact_name": f"Prospect {index}",
                     "email_from": f"prospect.{index}@example.com" if index % 7 else f"Old <old.{index}@example.com>",
-                    "phone": ("+32 470 00 00 %02d" % index, False, "0470 99 88 77")[index % 3],
+                    "phone": "+32 12"
+                    if index % 13 == 6
+                    else ("+32 470 00 00 %02d" % index, False, "0470 99 88 77")[index % 3],
                     "city": "Gent" if index % 4 else False,
                     "country_id": self.env.ref("base.be").id if index % 5 else False,
                     "team_id": (self.team_a, self.team_b, False)[index % 3]
@@ -105,7 +107,9 @@ class TestLeadBulkClose(TransactionCase):
                     if index % 11 == 4
                     else f"prospect.{index}@example.com",
                     # the lead's phone, another one, or none
-                    "phone": ("+32 470 00 00 %02d" % index, "+32 4 555 00 %02d" % index, False)[index % 3],
+                    "phone": "+99 1234"
+                    if index % 13 == 5
+                    else ("+32 470 00 00 %02d" % index, "+32 4 555 00 %02d" % index, False)[index % 3],
                     "street": f"{index} Rue Haute" if index % 2 else False,
                     "city": "Liège" if index % 2 else False,
                     "country_id": self.env.ref("base.be").id if index % 2 else False,
@@ -179,7 +183,7 @@ class TestLeadBulkClose(TransactionCase):
     def test_same_through_the_orm_computes(self):
         """Where another module computes a lead's fields from its customer,
         crm's computes run on the whole batch at once."""
-        with patch.object(type(self.env["crm.lead"]), "_bulk_link_sql_safe", return_value=False):
+        with patch.object(type(self.env["crm.lead"]), "_bulk_close_sql_safe", return_value=False):
             self.check_same_as_one_write_per_lead("in one pass")
 
     def check_same_as_one_write_per_lead(self, way):
@@ -194,6 +198,10 @@ class TestLeadBulkClose(TransactionCase):
         with self.assertLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO) as logs:
             fast = self.close_and_read(leads, members)
         self.assertIn(f"60 leads linked to their customers {way}", logs.output[0])
+        self.assertEqual(
+            any("60 leads won and archived in one statement" in line for line in logs.output),
+            way == "in one statement",
+        )
         self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.lead_close_fast_path", "0")
         self.assertFalse(leads._bulk_close_safe())
         with self.assertNoLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO):
@@ -251,6 +259,8 @@ class TestLeadBulkClose(TransactionCase):
         self.assertEqual(rows["Lead 01"]["function"], "Buyer")
         self.assertEqual(rows["Lead 04"]["email_from"], "prospect.4@example.com", "the same address, kept as written")
         self.assertEqual(rows["Lead 07"]["phone_sanitized"], "+32470112207", "the member's mobile first")
+        self.assertEqual((rows["Lead 05"]["phone"], rows["Lead 05"]["phone_state"]), ("+99 1234", "incorrect"))
+        self.assertEqual((rows["Lead 32"]["phone"], rows["Lead 32"]["phone_state"]), ("+32 12", "incorrect"))
         lost = {(freq[0], freq[1]) for freq in fast["frequencies"] if freq[4] > 1}
         self.assertIn(("stage_id", str(won_stages[0].id)), lost)
         self.assertIn(("tag_id", str(self.tag.id)), lost)
