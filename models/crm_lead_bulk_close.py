@@ -89,7 +89,7 @@ LINKED_COLUMNS = (
     "company_id",
 )
 # What winning and archiving a lead writes or recomputes (crm.lead.write and
-# its computes), which _bulk_win_and_archive_sql() writes.
+# its computes), which _bulk_close_sql() writes.
 CLOSING_FIELDS = (
     "stage_id",
     "probability",
@@ -159,22 +159,22 @@ class CrmLead(models.Model):
         if not member_of:
             return
         leads = self.with_context(tracking_disable=True).browse(list(member_of))
-        if len(leads) < bulk_insert.MIN_ROWS or not leads._bulk_close_safe():
+        bodies = {lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()}
+        fast = len(leads) >= bulk_insert.MIN_ROWS and leads._bulk_close_safe()
+        if fast and leads._bulk_close_sql_safe():
+            leads._bulk_close_sql({lead_id: member.id for lead_id, member in member_of.items()})
+            leads._bulk_import_log(bodies)
+            return
+        if fast:
+            leads._bulk_link_customers({lead_id: member.id for lead_id, member in member_of.items()})
+        else:
             for lead in leads:
                 lead.write({"partner_id": member_of[lead.id].id})
-        elif leads._bulk_close_sql_safe():
-            leads._bulk_link_customers_sql({lead_id: member.id for lead_id, member in member_of.items()})
-        else:
-            leads._bulk_link_customers({lead_id: member.id for lead_id, member in member_of.items()})
         # What the leads take from their new customers is computed here, with
         # tracking off as for the writes: a flush by a caller would track it.
         leads.flush_model()
-        if len(leads) >= bulk_insert.MIN_ROWS and leads._bulk_close_safe() and leads._bulk_close_sql_safe():
-            leads._bulk_win_and_archive_sql(leads._bulk_won_stages())
-            leads._bulk_import_log({lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
-            return
         leads._bulk_import_set_won()
-        leads._bulk_import_log({lead_id: Markup("<p>%s</p>") % body for lead_id, body in body_of.items()})
+        leads._bulk_import_log(bodies)
         # Archived as won, not lost: Odoo reads an archived lead at 0% as lost.
         leads.write({"active": False, "probability": 100})
 
@@ -245,32 +245,94 @@ class CrmLead(models.Model):
                     return False
         return phonenumbers is not None and all(self.mapped("name"))
 
-    def _bulk_link_customers_sql(self, partner_of):
-        """What ``lead.write({"partner_id": partner_of[lead.id]})`` leaves in
-        each lead of ``self``, tracking off, in one statement per thousand
-        leads: the values crm computes from the customer, computed here
-        (_bulk_link_values), then the company checks of write()."""
+    def _bulk_close_sql(self, partner_of):
+        """What each lead's write of its customer (``partner_of``), then
+        crm's won writes (_bulk_import_set_won) and the archiving leave in
+        the leads of ``self``, which are open, tracking off, in one statement
+        per thousand leads: what crm computes from the customer
+        (_bulk_link_values), the stage and the closing, then the company
+        checks of write().
+
+        crm's scoring counts each change before its write (_handle_won_lost).
+        A lead that is won enters the won counts under every stage, whatever
+        its own, and once archived leaves them and enters the lost counts
+        under the stages up to its won stage: those are counted once the
+        statement wrote the leads. A lead at probability 0 first has its
+        scoring computed again with its new customer and, still at 0, leaves
+        the lost counts under the stages up to its stage before it is won,
+        and a lead without a stage enters the won counts under none: those
+        leads are linked to their customers first, and counted then."""
         self.check_access("write")
         self.flush_model()
         values = self._bulk_link_values(partner_of)
         companies = {lead.id: lead.company_id.id for lead in self}
+        by_stage = self._bulk_won_stages()
+        # Linked first: the leads at probability 0, whose scoring is computed
+        # again, and those without a stage, which enter the won counts under
+        # no stage.
+        early = self.filtered(lambda lead: not lead.probability or not lead.stage_id)
+        if early:
+            early._bulk_update(
+                [(lead.id, *(values[lead.id][name] for name in LINKED_COLUMNS)) for lead in early],
+                LINKED_COLUMNS,
+                {},
+            )
+            for name in ("automated_probability", "probability"):
+                self.env.add_to_compute(self._fields[name], early.filtered(lambda lead: not lead.probability))
+            early.flush_model()
+            # in crm's order: a count taken out of a row it creates adds to it
+            early._pls_increment_frequencies(to_state="won")
+            early.filtered(lambda lead: lead.probability == 0)._pls_increment_frequencies(from_state="lost")
+        closed = fields.Datetime.now()
+        Company = self.env["res.company"]
+        rows = []
+        for stage, leads in by_stage.items():
+            for lead in leads:
+                # crm.lead._compute_company_currency, with the new company
+                currency = Company.browse(values[lead.id]["company_id"]).currency_id or self.env.company.currency_id
+                round_ = currency.round if currency else float
+                rows.append(
+                    (
+                        lead.id,
+                        *(values[lead.id][name] for name in LINKED_COLUMNS),
+                        stage.id,
+                        round_(round((lead.expected_revenue or 0.0) * 100 / 100.0, 2)),
+                        round_((lead.recurring_revenue_monthly or 0.0) * 100 / 100.0),
+                        round_((lead.recurring_revenue or 0.0) * 100 / 100.0),
+                        self._bulk_days_to_close(lead.create_date, closed),
+                    )
+                )
         self._bulk_update(
-            [(lead_id, *(row[name] for name in LINKED_COLUMNS)) for lead_id, row in values.items()], LINKED_COLUMNS, {}
+            rows,
+            (
+                *LINKED_COLUMNS,
+                "stage_id",
+                "prorated_revenue",
+                "recurring_revenue_monthly_prorated",
+                "recurring_revenue_prorated",
+                "day_close",
+            ),
+            {
+                "probability": 100,
+                "automated_probability": 100,
+                "date_last_stage_update": self.env.cr.now(),
+                "date_closed": closed,
+                "active": False,
+            },
         )
         self.env["res.partner"].browse(set(partner_of.values())).invalidate_recordset(["opportunity_ids"])
         self.env["res.users"].invalidate_model(["opportunity_ids"])
-        _logger.info("crm.lead bulk close: %s leads linked to their customers in one statement", len(self))
-        self._validate_fields(["partner_id"])
-        self._bulk_check_companies(values, companies)
-        # A probability of 0 stays 0 through the scoring, which crm reads when
-        # the lead is won: the scoring of those leads is computed again, as
-        # for a write. The others are won next, at 100.
-        unscored = self.filtered(lambda lead: not lead.probability)
-        if unscored:
-            for name in ("automated_probability", "probability"):
-                self.env.add_to_compute(self._fields[name], unscored)
+        (self - early)._pls_increment_frequencies(to_state="won")
+        self._pls_increment_frequencies(from_state="won")
+        self._pls_increment_frequencies(to_state="lost")
+        self.env["mail.activity"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)]).unlink()
+        self._validate_fields(["partner_id", "stage_id", "probability", "automated_probability", "active"])
+        self._bulk_check_companies(companies)
+        _logger.info(
+            "crm.lead bulk close: %s leads linked to their customers, won and archived in one statement", len(self)
+        )
 
-    def _bulk_check_companies(self, values, companies):
+    def _bulk_check_companies(self, companies):
         """write()'s company checks: each customer in its lead's company or
         in none (or a parent company); a lead whose company changed is
         checked whole. Leads in doubt go through the ORM's check."""
@@ -466,59 +528,6 @@ class CrmLead(models.Model):
         """crm's action_set_won, one write per won stage."""
         for stage, leads in self._bulk_won_stages().items():
             leads.write({"stage_id": stage.id, "probability": 100})
-
-    def _bulk_win_and_archive_sql(self, by_stage):
-        """What the won writes (``write({"stage_id": stage, "probability":
-        100})`` per stage of ``by_stage``), then ``write({"active": False,
-        "probability": 100})`` leave in the leads of ``self``, which are
-        open (neither won nor lost), in one statement per thousand leads.
-
-        crm's scoring counts each write's change before the write
-        (_handle_won_lost): a lead that is won leaves the lost counts if its
-        probability was 0 and enters the won counts with its stage then; a
-        won lead archived leaves the won counts and enters the lost counts
-        with its won stage, which the statement has written."""
-        self.check_access("write")
-        self.flush_model()
-        self._pls_increment_frequencies(to_state="won")
-        self.filtered(lambda lead: lead.probability == 0)._pls_increment_frequencies(from_state="lost")
-        closed = fields.Datetime.now()
-        rows = []
-        for stage, leads in by_stage.items():
-            for lead in leads:
-                round_ = lead.company_currency.round if lead.company_currency else float
-                rows.append(
-                    (
-                        lead.id,
-                        stage.id,
-                        round_(round((lead.expected_revenue or 0.0) * 100 / 100.0, 2)),
-                        round_((lead.recurring_revenue_monthly or 0.0) * 100 / 100.0),
-                        round_((lead.recurring_revenue or 0.0) * 100 / 100.0),
-                        self._bulk_days_to_close(lead.create_date, closed),
-                    )
-                )
-        self._bulk_update(
-            rows,
-            (
-                "stage_id",
-                "prorated_revenue",
-                "recurring_revenue_monthly_prorated",
-                "recurring_revenue_prorated",
-                "day_close",
-            ),
-            {
-                "probability": 100,
-                "automated_probability": 100,
-                "date_last_stage_update": self.env.cr.now(),
-                "date_closed": closed,
-                "active": False,
-            },
-        )
-        self._pls_increment_frequencies(from_state="won")
-        self._pls_increment_frequencies(to_state="lost")
-        self.env["mail.activity"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)]).unlink()
-        self._validate_fields(["stage_id", "probability", "automated_probability", "active"])
-        _logger.info("crm.lead bulk close: %s leads won and archived in one statement", len(self))
 
     @api.model
     def _bulk_days_to_close(self, created, closed):

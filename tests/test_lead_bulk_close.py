@@ -90,6 +90,8 @@ class TestLeadBulkClose(TransactionCase):
             elif index % 8 == 7:
                 # automated, at 0: the scoring gives it a probability again
                 lead.write({"probability": 0, "automated_probability": 0})
+            if index % 10 == 4:
+                lead.write({"stage_id": False, "probability": 30})  # imported without a stage
             if index % 5 == 2:
                 lead.activity_schedule("mail.mail_activity_data_todo", summary=f"Call {index}")
             company_member = index % 10 == 9
@@ -178,13 +180,13 @@ class TestLeadBulkClose(TransactionCase):
         return snapshot
 
     def test_same_as_one_write_per_lead(self):
-        self.check_same_as_one_write_per_lead("in one statement")
+        self.check_same_as_one_write_per_lead(", won and archived in one statement")
 
     def test_same_through_the_orm_computes(self):
         """Where another module computes a lead's fields from its customer,
         crm's computes run on the whole batch at once."""
         with patch.object(type(self.env["crm.lead"]), "_bulk_close_sql_safe", return_value=False):
-            self.check_same_as_one_write_per_lead("in one pass")
+            self.check_same_as_one_write_per_lead(" in one pass")
 
     def check_same_as_one_write_per_lead(self, way):
         leads, members = self.make_leads()
@@ -197,11 +199,7 @@ class TestLeadBulkClose(TransactionCase):
         # logging.INFO: Odoo names another level "INFO"
         with self.assertLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO) as logs:
             fast = self.close_and_read(leads, members)
-        self.assertIn(f"60 leads linked to their customers {way}", logs.output[0])
-        self.assertEqual(
-            any("60 leads won and archived in one statement" in line for line in logs.output),
-            way == "in one statement",
-        )
+        self.assertIn(f"60 leads linked to their customers{way}", logs.output[0])
         self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.lead_close_fast_path", "0")
         self.assertFalse(leads._bulk_close_safe())
         with self.assertNoLogs("odoo.addons.crm_bulk_import.models.crm_lead_bulk_close", logging.INFO):
