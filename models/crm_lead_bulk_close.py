@@ -1,33 +1,35 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Promoted leads leave the pipeline in a few passes instead of one write
-per lead.
+"""Promoted leads leave the pipeline in one statement per thousand leads
+instead of one write per lead.
 
 A promotion links each lead to its member, wins it, logs a note and
-archives it. Through ``write()`` that costs about 2.5 ms per lead: one
-write per lead for its own member (each checking the company, marking what
-depends on the customer and flushing), then, when the lead is won, crm reads
-each lead's probability, which recomputes the predictive scoring of every
-lead (their phone and email changed with their customer) only to replace it
-by 100 at once.
+archives it. Through ``write()`` that costs a few milliseconds per lead:
+one write per lead for its own member (each checking the company, marking
+what depends on the customer and flushing), crm's computes of the contact,
+email, phone (parsed and formatted several times) and address taken from the
+customer, then the won and archiving writes, each recomputing the
+probability-related amounts and updating crm's scoring counts.
 
-``_bulk_import_promote`` does the same with the ORM's own pieces:
+``_bulk_import_promote`` takes one of three ways:
 
-- the customers go into the cache lead by lead and the ORM is told once what
-  changed (``modified``), then checks companies and constraints once, as
-  ``write()`` does for one value given to many records; crm then computes
-  the lead's contact, email, phone and address from the customer as usual;
-- the scoring recomputed for nothing is dropped; a lead whose probability is
-  0 is left to it, as crm then moves it out of the lost counts;
-- winning and archiving are crm's own batched writes, with their scoring
-  frequency updates.
-
-Only when ``crm.lead.write`` has no other override than crm's, mail's and
-this module's, no automation rule watches leads, and the setting
-``crm_bulk_import.lead_close_fast_path`` is not "0". Otherwise, and for a
-few leads, each lead is written as before.
+- ``_bulk_close_sql``: what crm computes from the customer, the won stage
+  and the closing is computed here with crm's rules, lead by lead in Python
+  (each phone number parsed once, what Odoo stored already formatted taken as
+  it is), and written with one UPDATE per thousand leads; crm's own methods
+  count the scoring frequencies in crm's order, and write()'s company checks
+  follow. Only when every stored field these changes recompute is one this
+  file knows, and no other module overrides a method whose rules it follows
+  (``_bulk_close_sql_safe``);
+- ``_bulk_link_customers`` otherwise: the customers go into the cache lead
+  by lead and the ORM computes what follows once for the batch; crm's
+  batched won and archiving writes follow;
+- one write per lead when another module overrides ``crm.lead.write``, an
+  automation rule watches leads, the setting
+  ``crm_bulk_import.lead_close_fast_path`` is "0", or for a few leads.
 
 ``tests/test_lead_bulk_close.py`` compares, column by column, the leads,
-customers, scoring frequencies, activities and notes left by both ways."""
+customers, scoring frequencies, activities and notes left by each way with
+those of one write per lead."""
 
 import logging
 
