@@ -3,6 +3,7 @@ from odoo import Command, api, models
 from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
+from . import bulk_insert
 from .crm_bulk_import_type import Result, UndoLog
 
 _lt = LazyTranslate(__name__)
@@ -80,7 +81,7 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
         existing = self._find_partners(job, {row.values["email"] for row in rows})
         countries = self._find_countries({row.values["country"] for row in rows if row.values["country"]})
         tags = self._tags({name for row in rows for name in row.values["tags"]})
-        results, invite, undo = {}, self.env["res.partner"], UndoLog()
+        results, invite, undo, to_create = {}, self.env["res.partner"], UndoLog(), []
         for row in rows:
             problems = []
             group = groups.get(row.values["group"])
@@ -132,11 +133,10 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                     partner.id,
                 )
                 continue
-            # sudo: see above; the user may create contacts.
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create(
+            to_create.append(
+                (
+                    row,
+                    group,
                     {
                         **values,
                         "name": row.values["name"],
@@ -145,10 +145,20 @@ class CrmBulkImportTypeProspect(models.AbstractModel):
                         "company_id": job.company_id.id,
                         "program_state": "prospect",
                         "bulk_import_job_id": job.id,
-                    }
+                    },
                 )
             )
-            partner = partner.with_env(self.env)
+        # sudo: see above; the user may create contacts. One create() for
+        # the chunk, quiet as the member import's: no tracking, and the
+        # importing user does not follow every prospect.
+        created = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(**bulk_insert.QUIET)
+            .create([values for _row, _group, values in to_create])
+            .with_env(self.env)
+        )
+        for (row, group, _values), partner in zip(to_create, created, strict=True):
             invite |= partner
             undo.created(row.line.id, partner)
             results[row.line.id] = Result(

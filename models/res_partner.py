@@ -229,12 +229,16 @@ class ResPartner(models.Model):
 
     def _prospect_invite(self):
         """The invitations, for managers and for the prospect import."""
-        for partner in self.filtered(lambda partner: partner.prospect_group_id and partner.email):
-            partner.sudo().signup_prepare()
-            partner.prospect_group_id.workflow_id.invitation_template_id.send_mail(partner.id, force_send=False)
-            if partner.program_state == "prospect":
-                # sudo: the status follows the invitation (see MANAGED_FIELDS).
-                partner.sudo().program_state = "invited"
+        invited = self.filtered(lambda partner: partner.prospect_group_id and partner.email)
+        invited.sudo().signup_prepare()
+        # One rendering and one batch of queued emails per template.
+        for template, partners in invited.grouped(
+            lambda partner: partner.prospect_group_id.workflow_id.invitation_template_id
+        ).items():
+            if template:
+                template.send_mail_batch(partners.ids, force_send=False)
+        # sudo: the status follows the invitation (see MANAGED_FIELDS).
+        invited.filtered(lambda partner: partner.program_state == "prospect").sudo().write({"program_state": "invited"})
         return True
 
     def _prospect_accept(self):

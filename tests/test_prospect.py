@@ -63,6 +63,30 @@ class TestProspectImport(ProspectCase):
         partner = self.env["res.partner"].sudo()._signup_retrieve_partner(token, check_validity=True)
         self.assertEqual(partner, nina, "the sign-up link is bound to this prospect")
 
+    def test_each_prospect_of_a_file_gets_its_own_invitation(self):
+        """The prospects of a file are created and invited together: each
+        email goes to its prospect, with a sign-up link that opens it."""
+        rows = [
+            [f"Creator {index}", f"creator.{index}@creators.example", "", "Creators", "", "BE", ""]
+            for index in range(25)
+        ]
+        job = self.import_prospects(rows)
+        self.assertEqual((job.state, job.count_created), ("done", 25))
+        prospects = self.env["res.partner"].search(
+            [("email", "like", "@creators.example"), ("name", "like", "Creator ")]
+        )
+        self.assertEqual(len(prospects), 25)
+        for prospect in prospects:
+            invitation = self.invitations(prospect)
+            self.assertEqual(len(invitation), 1, prospect.name)
+            self.assertEqual(invitation.recipient_ids, prospect)
+            link = invitation.body_html.split('href="')[1].split('"')[0].replace("&amp;", "&")
+            token = parse_qs(urlparse(link).query)["token"][0]
+            opened = self.env["res.partner"].sudo()._signup_retrieve_partner(token, check_validity=True)
+            self.assertEqual(opened, prospect, "the sign-up link is bound to this prospect")
+            self.assertEqual(prospect.program_state, "invited")
+            self.assertNotIn(self.env.user.partner_id, prospect.message_partner_ids, "no follower per prospect")
+
     def test_a_creator_without_a_company(self):
         """Creators and influencers are people: Company may stay empty."""
         job = self.import_prospects([["Lou Creator", "lou@creators.example", "", "Creators", "", "", ""]])
