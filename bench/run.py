@@ -568,7 +568,7 @@ def main():
         "--prospect-max",
         type=int,
         default=100000,
-        help="import prospects up to this size (each is invited: about 40 rows/s)",
+        help="import prospects up to this size (each is invited by email)",
     )
     parser.add_argument("--member-dry-run-rows", type=int, default=100000, help="rows of the member dry run")
     parser.add_argument(
