@@ -38,7 +38,10 @@ class TestAssignment(BulkImportCase):
         self.assertEqual(activity.user_id, self.alice)
         self.assertFalse(second.activity_ids)
         self.assertIn('Plan "Onboarding": Welcome call, assigned to Alice, due on', first.message_ids[0].body)
-        self.assertEqual(activity.date_deadline, fields.Date.add(fields.Date.context_today(activity), days=2))
+        # Two days from the importing user's today (in their time zone: none
+        # here, so UTC), whatever the time zone of the test's own user.
+        today = fields.Date.context_today(activity.with_user(job.create_uid))
+        self.assertEqual(activity.date_deadline, fields.Date.add(today, days=2))
         line = job.line_ids.filtered(lambda line: line.row_number == 2)
         self.assertEqual((line.status, line.res_model, line.res_id), ("updated", "res.partner", first.id))
 
