@@ -99,6 +99,37 @@ def insert_like(model, prototype_id, own, rows, raw=()):
         )
 
 
+def update_rows(model, rows, columns, common=None):
+    """UPDATE the records of ``model`` that ``rows`` name ((id, value of each
+    of ``columns``), values as the ORM takes them, False for empty), each
+    with its own values, all with ``common`` ({column: value}), write_uid and
+    write_date: one statement per page. What is pending is flushed first;
+    the cache of the records is emptied."""
+    model.env.flush_all()
+    casts = [None, *(model._fields[name].column_type[1] for name in columns)]
+    common = {**(common or {}), "write_uid": model.env.uid, "write_date": model.env.cr.now()}
+    table = SQL.identifier(model._table)
+    for page in split_every(PAGE_SIZE, rows, list):
+        model.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s SET %(own)s, %(common)s"
+                " FROM (VALUES %(rows)s) AS new(id, %(columns)s) WHERE %(table)s.id = new.id",
+                table=table,
+                own=SQL(", ").join(SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in columns),
+                common=SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value) for name, value in common.items()),
+                rows=values_list([tuple(None if value is False else value for value in row) for row in page], casts),
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+            )
+        )
+    model.browse([row[0] for row in rows]).invalidate_recordset()
+
+
+def overridden_elsewhere(model, names, known_modules):
+    """A class of ``model`` from a module not in ``known_modules`` defines
+    one of ``names`` (the registry's own class left out)."""
+    return any(cls.__module__ not in known_modules and set(names) & set(vars(cls)) for cls in type(model).mro()[1:])
+
+
 def is_quiet(record):
     """The prototype has no followers, messages, activities or links in a
     many2many field: its copies would not have them."""

@@ -5,6 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
+from . import bulk_insert
 from .crm_bulk_import_type import Result, UndoLog
 
 _lt = LazyTranslate(__name__)
@@ -360,18 +361,8 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         on a company would sync it to each of its contacts for nothing."""
         if not admin_of:
             return
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner SET team_admin_id = admin.id, write_uid = %s, write_date = %s
-                     FROM (VALUES %s) AS admin(team, id) WHERE res_partner.id = admin.team""",
-                self.env.uid,
-                self.env.cr.now(),
-                SQL(", ").join(SQL("(%s, %s)", team.id, admin.id) for team, admin in admin_of.items()),
-            )
-        )
-        self.env["res.partner"].browse([team.id for team in admin_of]).invalidate_recordset(
-            ["team_admin_id", "write_uid", "write_date"]
+        bulk_insert.update_rows(
+            self.env["res.partner"], [(team.id, admin.id) for team, admin in admin_of.items()], ("team_admin_id",)
         )
 
     @api.model

@@ -37,7 +37,6 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from odoo.addons.iap.tools import iap_tools
 from odoo.addons.mail.tools import mail_validation
@@ -189,11 +188,7 @@ class CrmLead(models.Model):
             return False
         # The registry's own class is left out: automation rules (checked
         # above) are what patch its write().
-        return all(
-            cls.__module__ in KNOWN_WRITE_MODULES
-            for cls in type(self).mro()[1:]
-            if "write" in vars(cls) or "_handle_won_lost" in vars(cls)
-        )
+        return not bulk_insert.overridden_elsewhere(self, ("write", "_handle_won_lost"), KNOWN_WRITE_MODULES)
 
     def _bulk_link_customers(self, partner_of):
         """What ``lead.write({"partner_id": partner_of[lead.id]})`` does for
@@ -241,10 +236,11 @@ class CrmLead(models.Model):
             for name in (*LINKED_COLUMNS, *CLOSING_FIELDS, "company_currency")
             if isinstance(self._fields[name].compute, str)
         )
-        for model in (self, self.env["res.partner"]):
-            for cls in type(model).mro()[1:]:
-                if cls.__module__ not in KNOWN_LINK_MODULES and methods.intersection(vars(cls)):
-                    return False
+        if any(
+            bulk_insert.overridden_elsewhere(model, methods, KNOWN_LINK_MODULES)
+            for model in (self, self.env["res.partner"])
+        ):
+            return False
         return phonenumbers is not None and all(self.mapped("name"))
 
     def _bulk_close_sql(self, partner_of):
@@ -274,10 +270,10 @@ class CrmLead(models.Model):
         # no stage.
         early = self.filtered(lambda lead: not lead.probability or not lead.stage_id)
         if early:
-            early._bulk_update(
+            bulk_insert.update_rows(
+                early,
                 [(lead.id, *(values[lead.id][name] for name in LINKED_COLUMNS)) for lead in early],
                 LINKED_COLUMNS,
-                {},
             )
             for name in ("automated_probability", "probability"):
                 self.env.add_to_compute(self._fields[name], early.filtered(lambda lead: not lead.probability))
@@ -304,7 +300,8 @@ class CrmLead(models.Model):
                         self._bulk_days_to_close(lead.create_date, closed),
                     )
                 )
-        self._bulk_update(
+        bulk_insert.update_rows(
+            self,
             rows,
             (
                 *LINKED_COLUMNS,
@@ -537,29 +534,3 @@ class CrmLead(models.Model):
         if not (created and closed):
             return None
         return abs((fields.Datetime.from_string(closed) - fields.Datetime.from_string(created)).days)
-
-    def _bulk_update(self, rows, columns, common):
-        """UPDATE the leads of ``rows`` ((id, value of each of ``columns``)),
-        with the values of ``common`` for all, write_uid and write_date; the
-        cache of ``self`` emptied."""
-        self.flush_model()
-        casts = [None, *(self._fields[name].column_type[1] for name in columns)]
-        common = {**common, "write_uid": self.env.uid, "write_date": self.env.cr.now()}
-        for page in tools.split_every(bulk_insert.PAGE_SIZE, rows, list):
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_lead SET %(own)s, %(common)s"
-                    " FROM (VALUES %(rows)s) AS new(id, %(columns)s) WHERE crm_lead.id = new.id",
-                    own=SQL(", ").join(
-                        SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in columns
-                    ),
-                    common=SQL(", ").join(
-                        SQL("%s = %s", SQL.identifier(name), value) for name, value in common.items()
-                    ),
-                    rows=bulk_insert.values_list(
-                        [tuple(None if value is False else value for value in row) for row in page], casts
-                    ),
-                    columns=SQL(", ").join(SQL.identifier(name) for name in columns),
-                )
-            )
-        self.invalidate_recordset()
