@@ -113,15 +113,18 @@ def update_rows(model, rows, columns, common=None):
         model.env.cr.execute(
             SQL(
                 "UPDATE %(table)s SET %(own)s, %(common)s"
-                " FROM (VALUES %(rows)s) AS new(id, %(columns)s) WHERE %(table)s.id = new.id",
+                " FROM (VALUES %(rows)s) AS new(id, %(columns)s)"
+                " WHERE %(table)s.id = new.id AND %(table)s.id = ANY(%(ids)s)",
                 table=table,
                 own=SQL(", ").join(SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in columns),
                 common=SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value) for name, value in common.items()),
                 rows=values_list([tuple(None if value is False else value for value in row) for row in page], casts),
                 columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                ids=[row[0] for row in page],
             )
         )
-    model.browse([row[0] for row in rows]).invalidate_recordset()
+    written = {*columns, *common} | {name for name, field in model._fields.items() if not field.store}
+    model.browse([row[0] for row in rows]).invalidate_recordset(written)
 
 
 def overridden_elsewhere(model, names, known_modules):

@@ -15,7 +15,7 @@ from odoo.tools import SQL, mute_logger, split_every
 from ..readers import MAX_UNZIPPED, MB, ReadError, open_table
 from ..writers import write_csv, write_xlsx
 from . import bulk_insert
-from .crm_bulk_import_type import Result, StagedLine, sign_undo
+from .crm_bulk_import_type import Result, StagedLine, undo_signer
 
 _logger = logging.getLogger(__name__)
 
@@ -1152,6 +1152,7 @@ class CrmBulkImportJob(models.Model):
             return
         self.env.flush_all()
         now = fields.Datetime.now()
+        sign = undo_signer(self.env)
         rows = []
         for line_id, result in results.items():
             undo = result.undo if result.undo and not dry_run else None
@@ -1163,7 +1164,7 @@ class CrmBulkImportJob(models.Model):
                     result.res_model or None,
                     result.res_id or 0,
                     json.dumps(undo) if undo else None,
-                    sign_undo(self.env, line_id, self.id, undo) if undo else None,
+                    sign(line_id, self.id, undo) if undo else None,
                     self.env.uid,
                     now,
                 )

@@ -24,7 +24,7 @@ from odoo.tools import SQL, split_every
 from ..writers import write_csv
 from . import bulk_insert
 from .crm_bulk_import_job import SQL_BATCH, download_action, file_value
-from .crm_bulk_import_type import check_undo_signature, undo_value
+from .crm_bulk_import_type import check_undo_signature, undo_signer, undo_value
 
 _logger = logging.getLogger(__name__)
 
@@ -311,6 +311,7 @@ class CrmBulkImportJob(models.Model):
         applier = self._applier()
         trusted, refused = [], {}
         records = defaultdict(set)
+        sign = undo_signer(self.env)
         for line_id, row_number, undo, signature in lines:
             if not signature:
                 refused[line_id] = (
@@ -318,7 +319,7 @@ class CrmBulkImportJob(models.Model):
                     self.env._("it was imported before what an import does was recorded safely; undo it by hand"),
                 )
                 continue
-            if not check_undo_signature(self.env, line_id, self.id, undo, signature):
+            if not check_undo_signature(sign, line_id, self.id, undo, signature):
                 refused[line_id] = (row_number, self.env._("its record of what the import did was altered"))
                 continue
             created, written = undo.get("created") or [], undo.get("written") or []

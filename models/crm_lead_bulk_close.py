@@ -394,9 +394,12 @@ class CrmLead(models.Model):
                 return "correct" if e164(number, country) else "incorrect"
             return "correct" if parse(number, country.code) else "incorrect"
 
+        # Iterated, the customers read their fields (and their teams') for
+        # all leads at once, not one record at a time.
+        partner_by_id = {partner.id: partner for partner in partners}
         result = {}
         for lead in self:
-            partner = self.env["res.partner"].browse(partner_of[lead.id])
+            partner = partner_by_id[partner_of[lead.id]]
             row = {"partner_id": partner.id}
             source = partner if any(partner[name] for name in ADDRESS_COLUMNS) else lead
             row.update(
@@ -512,16 +515,16 @@ class CrmLead(models.Model):
         loop searches the won stages of the whole batch's teams once per
         lead: the same stages, searched once."""
         won_stages = self._stage_find(domain=[("is_won", "=", True)], limit=None)
-        by_stage = {}
+        stage_of, ids_by_stage = {}, {}
         for lead in self:
-            stage = next((stage for stage in won_stages if stage.sequence > lead.stage_id.sequence), None)
-            if not stage:
-                stage = next(
-                    (stage for stage in reversed(won_stages) if stage.sequence <= lead.stage_id.sequence), won_stages
+            sequence = lead.stage_id.sequence
+            if sequence not in stage_of:
+                stage = next((stage for stage in won_stages if stage.sequence > sequence), None)
+                stage_of[sequence] = stage or next(
+                    (stage for stage in reversed(won_stages) if stage.sequence <= sequence), won_stages
                 )
-            by_stage.setdefault(stage, self.browse())
-            by_stage[stage] |= lead
-        return by_stage
+            ids_by_stage.setdefault(stage_of[sequence], []).append(lead.id)
+        return {stage: self.browse(ids) for stage, ids in ids_by_stage.items()}
 
     def _bulk_import_set_won(self):
         """crm's action_set_won, one write per won stage."""

@@ -6,6 +6,7 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import TransactionCase
 
+from ..models import bulk_insert
 from .test_member_bulk_create import TIMESTAMPS, stored_rows
 
 # Columns that hold when a lead was closed, not what it holds.
@@ -292,3 +293,30 @@ class TestLeadBulkClose(TransactionCase):
             }
         )
         self.assertFalse(leads._bulk_close_safe())
+
+
+class TestUpdateRows(TransactionCase):
+    """The statement that writes many records, each its own values: read in
+    the same transaction, the records show what it stored."""
+
+    def test_records_read_what_the_statement_wrote(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Before {index}", "email": f"before.{index}@example.com"} for index in range(3)]
+        )
+        partners.mapped("display_name")  # in the cache, with what depends on the names
+        partners.mapped("active")
+        partners.mapped("email")
+        bulk_insert.update_rows(
+            partners,
+            [(partner.id, f"After {index}") for index, partner in enumerate(partners)],
+            ("name",),
+            {"active": False},
+        )
+        self.assertEqual(partners.mapped("name"), ["After 0", "After 1", "After 2"])
+        self.assertEqual(partners.mapped("display_name"), ["After 0", "After 1", "After 2"])
+        self.assertEqual(partners.mapped("active"), [False] * 3)
+        self.assertEqual(partners.mapped("write_uid"), self.env.user)
+        self.assertEqual(partners.mapped("email"), [f"before.{index}@example.com" for index in range(3)])
+        self.env.invalidate_all()
+        self.assertEqual(partners.mapped("name"), ["After 0", "After 1", "After 2"])
+        self.assertEqual(partners.mapped("active"), [False] * 3)

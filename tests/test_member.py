@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import Form
+from odoo.tools import SQL
 
 from .common import BulkImportCase, csv_bytes, load_migration, run_queue_jobs
 
@@ -215,6 +216,17 @@ class TestMemberImport(BulkImportCase):
         job = wizard_job("update")
         self.assertEqual(job.count_skipped, 2)
         self.assertIn("has the plan Private Office running already: nothing added", job.line_ids[0].message)
+
+    def test_contacts_are_found_by_email_through_an_index(self):
+        """The search that matches a chunk's emails to contacts reads an
+        index, not every contact of the database."""
+        # This database is too small for PostgreSQL to prefer an index.
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.addCleanup(self.env.cr.execute, "RESET enable_seqscan")
+        query = self.env["res.partner"]._search([("email_normalized", "in", ["ann@member.example", "bob@x.example"])])
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("res_partner__email_normalized_index", plan)
 
     def test_a_big_dry_run_runs_in_the_background_then_the_import_uses_it(self):
         self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.background_threshold", 5)

@@ -4,12 +4,14 @@ deleted, what it overwrote is restored, what it archived comes back; what was
 used since is kept and listed. Dry-runnable, for managers, within a window."""
 
 import base64
+import json
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import hmac as odoo_hmac
 
 from .common import BulkImportCase, csv_bytes, read_csv, run_queue_jobs
 from .test_lead import LeadCase
@@ -296,6 +298,21 @@ class TestRevertMembers(MemberRevertCase):
         with self.assertRaises(UserError) as caught:
             job.action_revert()
         self.assertIn("it cannot be reverted", str(caught.exception))
+
+    def test_a_log_signed_by_an_earlier_version_still_reverts(self):
+        """The undo logs of imports made before an upgrade were signed with
+        Odoo's hmac helper: they still match, and the revert replays them."""
+        job = self.run_import(
+            "member", MEMBER_HEADER, [["Dora Lee", "Fixed Desk", "2025-10-01", "2025-11-01", "", "", ""]]
+        )
+        line = job.line_ids
+        message = f"{line.id}:{job.id}:{json.dumps(line.undo, sort_keys=True, separators=(',', ':'))}"
+        line.sudo().undo_signature = odoo_hmac(self.env(su=True), "crm_bulk_import.undo", message)
+        member = self.env["res.partner"].search([("name", "=", "Dora Lee")])
+        self.assertTrue(member)
+        job.action_revert()
+        self.assertEqual(line.revert_status, "reverted", line.revert_message)
+        self.assertFalse(member.exists())
 
 
 @freeze_time("2025-05-15")
