@@ -1093,7 +1093,7 @@ class CrmBulkImportJob(models.Model):
         A row that makes the whole chunk fail is isolated by re-running the chunk
         row by row, so one bad row never blocks the others."""
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), bulk_insert.collector_paused():
                 self._write_results(self._apply_lines(lines))
         except Exception:  # noqa: BLE001 - reported on the row, see below
             _logger.info("%s: chunk failed, re-running it row by row", self.name, exc_info=True)
