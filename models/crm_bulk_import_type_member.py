@@ -9,6 +9,8 @@ from ..readers import normalize_header
 from .crm_bulk_import_type import Result, UndoLog
 
 _lt = LazyTranslate(__name__)
+# Where a company warning's row number goes (no cell holds a NUL character).
+ROW_MARK = "\x00row\x00"
 
 
 class CrmBulkImportTypeMember(models.AbstractModel):
@@ -305,11 +307,10 @@ class CrmBulkImportTypeMember(models.AbstractModel):
                 line_of.setdefault(member.id, row.line.id)
             for user in invited.with_context(active_test=False).user_ids - users_before:
                 undo.created(line_of[user.partner_id.id], user)
-        close_companies = self._close_companies(teams)
-        warning = self._company_warning_template()
+        company_warnings = self._company_warning_texts(self._close_companies(teams))
         for (row, plan), entry in zip(valid, entries, strict=True):
             member, payer = entry["member"], entry["payer"]
-            warnings = self._company_warnings(row, close_companies, warning)
+            warnings = self._company_warnings(row, company_warnings)
             existing = matched.get(row.line.id)
             results[row.line.id] = Result(
                 "updated" if existing else "created",
@@ -483,34 +484,50 @@ class CrmBulkImportTypeMember(models.AbstractModel):
             for name in same:
                 close[name] = [other for other in same if other != name]
         names = sorted(teams, key=len)
+        lowers = [name.lower() for name in names]
+        # One matcher per longer name: it indexes that name once for all the
+        # shorter ones it is compared with.
+        matchers = {}
         for index, name in enumerate(names):
-            lower = name.lower()
-            for other in names[index + 1 :]:
+            for later in range(index + 1, len(names)):
+                other = names[later]
                 if 2 * len(name) < 0.9 * (len(name) + len(other)):
                     break  # sorted by length: the next ones are longer still
-                if other not in close[name] and difflib.SequenceMatcher(None, lower, other.lower()).ratio() >= 0.9:
+                if other in close[name]:
+                    continue
+                if later not in matchers:
+                    matchers[later] = difflib.SequenceMatcher(None, "", lowers[later])
+                matcher = matchers[later]
+                matcher.set_seq1(lowers[index])
+                # the quick ratios are upper bounds of the ratio
+                if matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9:
                     close[name].append(other)
                     close[other].append(name)
         return close
 
     @api.model
-    def _company_warnings(self, row, close_companies, template):
-        """:param template: the warning's translated text (translated once
-        for all the rows: _company_warning_template)."""
+    def _company_warnings(self, row, texts):
+        """:param texts: each company's warnings, for any row
+        (_company_warning_texts)."""
         company = row.values["company"]
         if not company:
             return []
-        return [
-            template % {"row": row.row_number, "company": company, "other": other}
-            for other in close_companies.get(company, [])
-        ]
+        return [text.replace(ROW_MARK, str(row.row_number)) for text in texts.get(company, ())]
 
     @api.model
-    def _company_warning_template(self):
-        return self.env._(
+    def _company_warning_texts(self, close_companies):
+        """{company name: its warnings, ROW_MARK where the row goes}: the text
+        translated and formatted once per company and name it looks like,
+        not once per row (a file of similar names has thousands)."""
+        template = self.env._(
             'Warning, row %(row)s: the company "%(company)s" looks like "%(other)s": they are two '
             "different companies unless you write them the same way."
         )
+        return {
+            company: [template % {"row": ROW_MARK, "company": company, "other": other} for other in others]
+            for company, others in close_companies.items()
+            if others
+        }
 
     @api.model
     def _invite(self, members):
