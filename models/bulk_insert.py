@@ -17,6 +17,9 @@ from odoo.tools import SQL, split_every
 
 # The rows inserted per statement.
 PAGE_SIZE = 1000
+# The values looked up per query (emails of a chunk): with a few thousand,
+# PostgreSQL's default costs make it read the whole table, not its index.
+LOOKUP_PAGE = 1000
 # Below this many rows, the ORM is fast enough.
 MIN_ROWS = 20
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}

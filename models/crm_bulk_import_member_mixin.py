@@ -5,9 +5,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 from ..engine.billing import day_in_month, next_bill_date, prorated_amount
 from ..engine.numbers import column_decimal
+from . import bulk_insert
 from .crm_bulk_import_type import Result, RowError
 
 
@@ -86,17 +88,15 @@ class CrmBulkImportMemberMixin(models.AbstractModel):
     def _contacts_by_email(self, job, emails):
         """The contacts (people) of the company whose first email is one of
         ``emails``, in any case, oldest first, and the ids of those that are
-        members: one search, one query."""
+        members: a search per thousand emails, one query."""
         if not emails:
             return self.env["res.partner"], set()
-        contacts = self.env["res.partner"].search(
-            [
-                ("email_normalized", "in", [email.lower() for email in emails]),
-                ("is_company", "=", False),
-                ("company_id", "in", [job.company_id.id, False]),
-            ],
-            order="id",
-        )
+        Partner = self.env["res.partner"]
+        ids = set()
+        for page in split_every(bulk_insert.LOOKUP_PAGE, sorted({email.lower() for email in emails}), list):
+            domain = [("email_normalized", "in", page), ("is_company", "=", False)]
+            ids.update(Partner.search(domain + [("company_id", "in", [job.company_id.id, False])], order="id").ids)
+        contacts = Partner.browse(sorted(ids))
         return contacts, contacts._member_ids()
 
     @api.model

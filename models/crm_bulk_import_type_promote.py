@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 from odoo.tools.translate import LazyTranslate
 
 from ..engine import Column, Schema
@@ -322,16 +322,19 @@ class CrmBulkImportTypePromote(models.AbstractModel):
         # The emails are joined, not searched with "in": PostgreSQL may answer
         # that through crm's trigram index on the email, about 8 ms per email.
         self.env["crm.lead"].flush_model(["email_normalized"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT lead.id FROM crm_lead lead
-                     JOIN unnest(%s::varchar[]) AS given(email) ON lead.email_normalized = given.email""",
-                list(emails),
+        lead_ids = []
+        for page in split_every(bulk_insert.LOOKUP_PAGE, sorted(emails), list):
+            self.env.cr.execute(
+                SQL(
+                    """SELECT lead.id FROM crm_lead lead
+                         JOIN unnest(%s::varchar[]) AS given(email) ON lead.email_normalized = given.email""",
+                    page,
+                )
             )
-        )
+            lead_ids += [row[0] for row in self.env.cr.fetchall()]
         leads = self.env["crm.lead"].search(
             [
-                ("id", "in", [row[0] for row in self.env.cr.fetchall()]),
+                ("id", "in", lead_ids),
                 ("company_id", "in", [job.company_id.id, False]),
                 "|",
                 ("stage_id", "=", False),

@@ -2,6 +2,7 @@
 import base64
 import io
 from datetime import date
+from unittest.mock import patch
 
 import openpyxl
 from freezegun import freeze_time
@@ -10,6 +11,7 @@ from odoo import fields
 from odoo.tests import Form
 from odoo.tools import SQL
 
+from ..models import bulk_insert
 from .common import BulkImportCase, csv_bytes, load_migration, run_queue_jobs
 
 # The Cobot template's French headers.
@@ -227,6 +229,24 @@ class TestMemberImport(BulkImportCase):
         self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertIn("res_partner__email_normalized_index", plan)
+
+    def test_contacts_found_page_by_page_are_the_same(self):
+        """The emails of a big chunk are looked up a page at a time: the
+        contacts found are the same, oldest first, whatever the page."""
+        Partner = self.env["res.partner"]
+        people = Partner.create(
+            [{"name": f"Page {index}", "email": f"Page.{index}@Member.example"} for index in range(5)]
+        )
+        Partner.create({"name": "Page Company", "email": "page.0@member.example", "is_company": True})
+        Partner.create({"name": "Elsewhere", "email": "page.1@member.example", "company_id": self.company_b.id})
+        job = self.make_job(csv_bytes([FR_HEADER]), file_name="membres.csv", user=self.manager, import_type="member")
+        emails = {f"page.{index}@member.example" for index in range(5)} | {"nobody@member.example"}
+        Member = self.env["crm.bulk.import.type.member"]
+        whole, _members = Member._contacts_by_email(job, emails)
+        with patch.object(bulk_insert, "LOOKUP_PAGE", 2):
+            paged, _members = Member._contacts_by_email(job, emails)
+        self.assertEqual(whole, people)
+        self.assertEqual(paged.ids, people.ids)
 
     def test_a_big_dry_run_runs_in_the_background_then_the_import_uses_it(self):
         self.env["ir.config_parameter"].sudo().set_param("crm_bulk_import.background_threshold", 5)
