@@ -7,10 +7,7 @@ of that kind are inserted with one statement that copies every stored column
 of the prototype except the row's own values and the fields computed from
 them, which the caller computes with Odoo's own rules."""
 
-import contextlib
-import gc
 import itertools
-import threading
 
 from odoo import tools
 from odoo.tools import SQL, split_every
@@ -23,30 +20,6 @@ LOOKUP_PAGE = 1000
 # Below this many rows, the ORM is fast enough.
 MIN_ROWS = 20
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
-
-# Chunks applied side by side in threads pause the collector together: it
-# is the process's (collector_paused).
-_collector = {"lock": threading.Lock(), "pauses": 0, "was_enabled": False}
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cycle collector paused while a chunk is applied: the tens of
-    thousands of objects a chunk keeps in the ORM's cache would be walked
-    again and again for the few cycles it leaves, which the next collection
-    finds afterwards. The last chunk to finish resumes it, as it was."""
-    with _collector["lock"]:
-        if not _collector["pauses"]:
-            _collector["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _collector["pauses"] += 1
-    try:
-        yield
-    finally:
-        with _collector["lock"]:
-            _collector["pauses"] -= 1
-            if not _collector["pauses"] and _collector["was_enabled"]:
-                gc.enable()
 
 
 def fast_path_enabled(env, name):
@@ -134,7 +107,8 @@ def update_rows(model, rows, columns, common=None):
     of ``columns``), values as the ORM takes them, False for empty), each
     with its own values, all with ``common`` ({column: value}), write_uid and
     write_date: one statement per page. What is pending is flushed first;
-    the cache of the records is emptied."""
+    the records' cache then forgets what the statement wrote and every field
+    not stored (what the ORM computes again from it)."""
     model.env.flush_all()
     casts = [None, *(model._fields[name].column_type[1] for name in columns)]
     common = {**(common or {}), "write_uid": model.env.uid, "write_date": model.env.cr.now()}

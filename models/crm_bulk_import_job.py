@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import contextlib
+import gc
 import io
 import json
 import logging
@@ -18,6 +20,31 @@ from . import bulk_insert
 from .crm_bulk_import_type import Result, StagedLine, undo_signer
 
 _logger = logging.getLogger(__name__)
+
+# Chunks applied side by side in threads pause the collector together: it
+# is the process's (collector_paused).
+_collector = {"lock": threading.Lock(), "pauses": 0, "was_enabled": False}
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a chunk is applied: the tens of
+    thousands of objects a chunk keeps in the ORM's cache would be walked
+    again and again for the few cycles it leaves, which the next collection
+    finds afterwards. The last chunk to finish resumes it, as it was."""
+    with _collector["lock"]:
+        if not _collector["pauses"]:
+            _collector["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _collector["pauses"] += 1
+    try:
+        yield
+    finally:
+        with _collector["lock"]:
+            _collector["pauses"] -= 1
+            if not _collector["pauses"] and _collector["was_enabled"]:
+                gc.enable()
+
 
 # Statuses a line can have; "would_*" only after a dry run.
 LINE_STATUSES = [
@@ -1093,7 +1120,7 @@ class CrmBulkImportJob(models.Model):
         A row that makes the whole chunk fail is isolated by re-running the chunk
         row by row, so one bad row never blocks the others."""
         try:
-            with self.env.cr.savepoint(), bulk_insert.collector_paused():
+            with self.env.cr.savepoint(), collector_paused():
                 self._write_results(self._apply_lines(lines))
         except Exception:  # noqa: BLE001 - reported on the row, see below
             _logger.info("%s: chunk failed, re-running it row by row", self.name, exc_info=True)

@@ -90,8 +90,10 @@ class UndoLog:
 
 
 def undo_signer(env):
-    """A function signing undo logs as ``sign_undo`` does, the database
-    secret read once: a chunk signs a thousand logs."""
+    """A function giving the signature of a line's undo log, keyed with the
+    database secret (read once: a chunk signs a thousand logs). A revert
+    replays only the logs the import itself wrote, never one written or
+    moved since: the line and the job are part of what is signed."""
     secret = env["ir.config_parameter"].sudo().get_param("database.secret").encode()
 
     def sign(line_id, job_id, undo):
@@ -100,13 +102,6 @@ def undo_signer(env):
         return hmac.new(secret, repr((UNDO_SCOPE, message)).encode(), hashlib.sha256).hexdigest()
 
     return sign
-
-
-def sign_undo(env, line_id, job_id, undo):
-    """The signature of a line's undo log, keyed with the database secret: a
-    revert replays only the logs the import itself wrote, never one written
-    or moved since (the line and the job are part of what is signed)."""
-    return undo_signer(env)(line_id, job_id, undo)
 
 
 def check_undo_signature(sign, line_id, job_id, undo, signature):

@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import gc
 from unittest.mock import patch
 
-from odoo.tests import Form
+from odoo.tests import Form, TransactionCase
 
-from odoo.addons.crm_bulk_import.models.crm_bulk_import_job import SimulatedCrash
+from odoo.addons.crm_bulk_import.models.crm_bulk_import_job import SimulatedCrash, collector_paused
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_type_assignment import CrmBulkImportTypeAssignment
 
 from .common import BulkImportCase, csv_bytes, run_queue_jobs
@@ -128,3 +129,27 @@ class TestBackground(BulkImportCase):
         self.assertEqual(job.count_skipped, ROWS)
         run_queue_jobs(self.env)
         self.assertFalse(self.many.filtered("user_id"))
+
+
+class TestCollectorPaused(TransactionCase):
+    """Chunks applied side by side pause Python's cycle collector together;
+    the last one to finish resumes it, and only if it ran before."""
+
+    def test_the_last_chunk_resumes_the_collector(self):
+        self.addCleanup(gc.enable if gc.isenabled() else gc.disable)
+        gc.enable()
+        first, second = collector_paused(), collector_paused()
+        first.__enter__()
+        self.assertFalse(gc.isenabled())
+        second.__enter__()
+        first.__exit__(None, None, None)
+        self.assertFalse(gc.isenabled(), "the other chunk still runs")
+        second.__exit__(None, None, None)
+        self.assertTrue(gc.isenabled())
+
+    def test_a_collector_turned_off_stays_off(self):
+        self.addCleanup(gc.enable if gc.isenabled() else gc.disable)
+        gc.disable()
+        with collector_paused():
+            self.assertFalse(gc.isenabled())
+        self.assertFalse(gc.isenabled())

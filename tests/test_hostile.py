@@ -13,7 +13,7 @@ import zipfile
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.crm_bulk_import_type import sign_undo
+from ..models.crm_bulk_import_type import undo_signer
 from ..writers import write_xlsx
 from .common import csv_bytes
 from .test_lead import LEAD_HEADER, LeadCase
@@ -139,7 +139,7 @@ class TestHostileUsers(LeadCase, HttpCase):
             """UPDATE crm_bulk_import_job_line
                   SET undo = %s::jsonb, undo_signature = %s, revert_status = NULL, revert_message = NULL
                 WHERE id = %s""",
-            [json.dumps(undo), sign_undo(self.env, line_id, job.id, undo), line_id],
+            [json.dumps(undo), undo_signer(self.env)(line_id, job.id, undo), line_id],
         )
         self.env.invalidate_all()
 

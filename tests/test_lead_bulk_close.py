@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextlib
-import gc
 import logging
 from unittest.mock import patch
 
@@ -321,27 +320,3 @@ class TestUpdateRows(TransactionCase):
         self.env.invalidate_all()
         self.assertEqual(partners.mapped("name"), ["After 0", "After 1", "After 2"])
         self.assertEqual(partners.mapped("active"), [False] * 3)
-
-
-class TestCollectorPaused(TransactionCase):
-    """Chunks applied side by side pause Python's cycle collector together;
-    the last one to finish resumes it, and only if it ran before."""
-
-    def test_the_last_chunk_resumes_the_collector(self):
-        self.addCleanup(gc.enable if gc.isenabled() else gc.disable)
-        gc.enable()
-        first, second = bulk_insert.collector_paused(), bulk_insert.collector_paused()
-        first.__enter__()
-        self.assertFalse(gc.isenabled())
-        second.__enter__()
-        first.__exit__(None, None, None)
-        self.assertFalse(gc.isenabled(), "the other chunk still runs")
-        second.__exit__(None, None, None)
-        self.assertTrue(gc.isenabled())
-
-    def test_a_collector_turned_off_stays_off(self):
-        self.addCleanup(gc.enable if gc.isenabled() else gc.disable)
-        gc.disable()
-        with bulk_insert.collector_paused():
-            self.assertFalse(gc.isenabled())
-        self.assertFalse(gc.isenabled())
