@@ -88,6 +88,16 @@ def measure(options, scenario, path=None, label=None, extra=()):
     return result
 
 
+def median_run(runs):
+    """The run of median time among ``runs`` (of the same import), with the
+    times of all of them and the highest peak memory."""
+    ordered = sorted(runs, key=lambda result: result["seconds"])
+    median = dict(ordered[(len(ordered) - 1) // 2])
+    median["runs"] = [result["seconds"] for result in runs]
+    median["peak_rss_mb"] = max(result["peak_rss_mb"] for result in runs)
+    return median
+
+
 def write_file(options, kind, rows, prefix):
     path = options.work / f"{kind}-{prefix}-{rows}.csv"
     path.write_bytes(generate(kind, rows, prefix))
@@ -394,14 +404,21 @@ def run(options):
 
     for size in options.sizes if "members" in options.only else ():
         print(f"Member import and promotion, {size} rows:", flush=True)
-        path = write_file(options, "member", size, f"m{size}")
-        results["member"].append(measure(options, "member-module", path, f"member import {size}"))
-        if size <= options.revert_max:
-            results["revert"].append(measure(options, "member-revert", None, f"revert of member import {size}"))
-        leads = write_file(options, "lead", size, f"p{size}")
-        measure(options, "promote-prepare", leads, f"(set-up: {size} leads to promote)")
-        path = write_file(options, "promote", size, f"p{size}")
-        results["promote"].append(measure(options, "promote-module", path, f"promotion {size}"))
+        members, promotions = [], []
+        for index in range(options.repeat if size <= options.repeat_max else 1):
+            # each run its own people: a new file, new leads to promote
+            tag = f"{size}" if index == 0 else f"{size}r{index + 1}"
+            run_label = f" (run {index + 1})" if index else ""
+            path = write_file(options, "member", size, f"m{tag}")
+            members.append(measure(options, "member-module", path, f"member import {size}{run_label}"))
+            if index == 0 and size <= options.revert_max:
+                results["revert"].append(measure(options, "member-revert", None, f"revert of member import {size}"))
+            leads = write_file(options, "lead", size, f"p{tag}")
+            measure(options, "promote-prepare", leads, f"(set-up: {size} leads to promote)")
+            path = write_file(options, "promote", size, f"p{tag}")
+            promotions.append(measure(options, "promote-module", path, f"promotion {size}{run_label}"))
+        results["member"].append(median_run(members))
+        results["promote"].append(median_run(promotions))
 
     for size in options.sizes if "growth" in options.only else ():
         print(f"Customer assignment and prospect import, {size} rows:", flush=True)
@@ -571,8 +588,11 @@ def summary(results, command):
             if kind in ("member", "promote") and result["rows"] == 10000 and result["rows_per_s"] < MEMBER_RATE_TARGET:
                 missed.append(f"{title} at {result['rows_per_s']:,.0f} rows/s, target {MEMBER_RATE_TARGET:,}")
             upload = f"{result['upload_peak_rss_mb']:.0f} MB" if result["upload_peak_rss_mb"] else "–"
+            seconds = f"{result['seconds']:,.1f}"
+            if len(result.get("runs", ())) > 1:
+                seconds += f" (median of {len(result['runs'])}: {min(result['runs']):,.1f}–{max(result['runs']):,.1f})"
             out.append(
-                f"| {title} | {result['rows']:,} | {result['seconds']:,.1f} | {result['rows_per_s']:,.0f} "
+                f"| {title} | {result['rows']:,} | {seconds} | {result['rows_per_s']:,.0f} "
                 f"| {result['peak_rss_mb']:.0f} MB | {upload} | {growth} |"
             )
             previous = result
@@ -617,6 +637,13 @@ def main():
         default=",".join(PARTS),
         help=f"the parts to run, comma-separated, among {', '.join(PARTS)}",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each member import and promotion up to --repeat-max rows; the median is shown",
+    )
+    parser.add_argument("--repeat-max", type=int, default=10000)
     parser.add_argument(
         "--revert-max", type=int, default=10000, help="revert the member imports up to this size (measured)"
     )

@@ -206,6 +206,33 @@ class TestContactBulkCreate(TransactionCase):
         self.assertEqual(stats["inserted"], 0)
         self.assertEqual(len(created), 90)
 
+    def test_company_dependent_fields_read_as_stored(self):
+        """The inserted contacts' company-dependent fields (a fiscal position
+        and a pricelist given in every row, the accounts Odoo defaults) are
+        known without a query, and are what the database holds."""
+        Partner = self.env["res.partner"]
+        position = self.env["account.fiscal.position"].create({"name": "Intra-EU"})
+        pricelist = self.env["product.pricelist"].create({"name": "Members"})
+        vals_list = [
+            dict(vals, property_account_position_id=position.id, specific_property_product_pricelist=pricelist.id)
+            for vals in self.vals_list(self.teams())
+        ]
+        stats = {}
+        contacts = Partner._bulk_import_create(vals_list, stats=stats)
+        self.assertGreater(stats["inserted"], 40, stats)
+        names = [name for name, field in Partner._fields.items() if field.company_dependent]
+        self.assertIn("property_account_receivable_id", names)
+        with self.assertQueryCount(0):
+            known = {partner.id: {name: partner[name] for name in names} for partner in contacts}
+        self.env.invalidate_all()
+        for partner in contacts:
+            self.assertEqual(known[partner.id], {name: partner[name] for name in names}, partner.name)
+        # a contact of a company takes the company's fiscal position
+        alone = contacts.filtered(lambda partner: not partner.parent_id)[-1]
+        self.assertEqual(alone.property_account_position_id, position)
+        self.assertEqual(alone.property_product_pricelist, pricelist)
+        self.assertTrue(alone.property_account_receivable_id, "the company's default account")
+
 
 class TestSubscriptionBulkCreate(TransactionCase):
     """The running subscriptions the fast path writes are, column by column
