@@ -1326,6 +1326,19 @@ class CrmBulkImportJob(models.Model):
             return int(size)
         return self._applier()._default_chunk_size if self.import_type else DEFAULT_CHUNK_SIZE
 
+    def _check_chunk_size(self):
+        """Rows per chunk of the checks on the queue (an all-or-nothing
+        import's, a dry run's): for a type whose checks write nothing, as
+        many as a dry run in the request checks at once, unless the system
+        parameter sets the chunks; else the chunk size."""
+        if (
+            self.import_type
+            and self._applier()._dry_run_checks_only
+            and not self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size")
+        ):
+            return DRY_RUN_CHUNK
+        return self._chunk_size()
+
     def _parallel_chunks(self):
         return max(
             1,
@@ -1371,11 +1384,12 @@ class CrmBulkImportJob(models.Model):
             self.env.invalidate_all()
         self._write_results(results, dry_run=True)
 
-    def _enqueue_lanes(self, method, description, count):
-        """Queue jobs to work through ``count`` pending rows: side by side,
-        unless the type's rows depend on each other."""
+    def _enqueue_lanes(self, method, description, count, chunk_size=None):
+        """Queue jobs to work through ``count`` pending rows, ``chunk_size``
+        (else the chunk size) at a time: side by side, unless the type's rows
+        depend on each other."""
         lanes = 1 if self._applier()._sequential_chunks else self._parallel_chunks()
-        for _lane in range(min(lanes, -(-count // self._chunk_size()))):
+        for _lane in range(min(lanes, -(-count // (chunk_size or self._chunk_size())))):
             self._enqueue(method, description)
 
     def _enqueue_next(self, lines, method, description):
@@ -1447,7 +1461,7 @@ class CrmBulkImportJob(models.Model):
         rolled back), for ``phase``; ``message`` tells the chatter."""
         self.ensure_one()
         self._write_engine({"state": "queued", "all_or_nothing_phase": phase})
-        self._enqueue_lanes("_queue_check_chunk", description, self.count_total)
+        self._enqueue_lanes("_queue_check_chunk", description, self.count_total, self._check_chunk_size())
         self.message_post(body=message)
 
     def _queue_check_chunk(self):
@@ -1460,7 +1474,7 @@ class CrmBulkImportJob(models.Model):
         state, phase = self.env.cr.fetchone() or (None, None)
         if state not in ("queued", "running") or phase not in ("check", "dry_run"):
             return "stopped"  # cancelled, or deleted, meanwhile
-        lines = self._pending_lines(limit=self._chunk_size(), lock=True)
+        lines = self._pending_lines(limit=self._check_chunk_size(), lock=True)
         if lines:
             self._dry_run_lines(lines, self._applier().with_context(crm_bulk_import_dry_run=True))
             self._enqueue_next(lines, "_queue_check_chunk", self.env._("%(job)s: check rows", job=self.name))

@@ -355,6 +355,12 @@ class TestLeadRegistration(LeadCase):
         run_queue_jobs(self.env)
         self.assertEqual((job.state, job.count_created), ("done", 10000))
         self.assertEqual(self.env["crm.lead"].search_count([("bulk_import_job_id", "=", job.id)]), 10000)
+        # The checks write nothing: one queue job checks the 10,000 rows, as
+        # the dry run in the request checks them; the leads are written in
+        # chunks of 2,000.
+        names = job.sudo().queue_job_ids.mapped("name")
+        self.assertEqual(sum(name.endswith(": check rows") for name in names), 1, names)
+        self.assertGreaterEqual(sum(name.endswith(": import rows") for name in names), 5, names)
 
 
 class TestLeadRegistrationInTheBackground(LeadCase):
