@@ -96,7 +96,7 @@ DEFAULT_PORTAL_DAILY_ROWS = 5000
 UNZIPPED_FACTOR = 10
 PORTAL_UNZIPPED_PER_ROW = 4096
 DEFAULT_CHUNK_SIZE = 200
-# Rows written to the lines table per INSERT / UPDATE statement.
+# Rows written to the lines table per COPY / UPDATE statement.
 SQL_BATCH = 5000
 # Rows a dry run checks at once (one query per check and chunk).
 DRY_RUN_CHUNK = 10000
@@ -1046,8 +1046,9 @@ class CrmBulkImportJob(models.Model):
             self._update_counts()
 
     def _insert_lines(self, staged, results):
-        """One INSERT for a chunk of StagedLine; ``results`` by row number
-        (dry-run outcomes) set their status and message at once."""
+        """Write a chunk of StagedLine to the lines table (COPY, by batches);
+        ``results`` by row number (dry-run outcomes) set their status and
+        message at once."""
         self.env.flush_all()
         now = fields.Datetime.now()
         rows = []
@@ -1056,12 +1057,6 @@ class CrmBulkImportJob(models.Model):
             status = DRY_RUN_STATUS.get(result.status, result.status) if result else "pending"
             rows.append(
                 (
-                    self.id,
-                    self.company_id.id,
-                    self.env.uid,
-                    self.env.uid,
-                    now,
-                    now,
                     line.row_number,
                     json.dumps(line.values),
                     json.dumps(line.extra_values) if line.extra_values else None,
@@ -1071,16 +1066,13 @@ class CrmBulkImportJob(models.Model):
                     (result.res_id or 0) if result else 0,
                 )
             )
-        casts = (None,) * 7 + ("jsonb", "jsonb") + (None,) * 4
+        columns = (
+            *("job_id", "company_id", "create_uid", "write_uid", "create_date", "write_date"),
+            *("row_number", "values", "extra_values", "status", "message", "res_model", "res_id"),
+        )
+        common = (self.id, self.company_id.id, self.env.uid, self.env.uid, now, now)
         for batch in split_every(SQL_BATCH, rows, list):
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO crm_bulk_import_job_line (job_id, company_id, create_uid, write_uid, create_date,
-                                  write_date, row_number, values, extra_values, status, message, res_model, res_id)
-                       VALUES %s""",
-                    bulk_insert.values_list(batch, casts),
-                )
-            )
+            bulk_insert.copy_rows(self.env.cr, "crm_bulk_import_job_line", columns, batch, common)
 
     # ------------------------------------------------------------
     # BUSINESS: running

@@ -5,6 +5,7 @@ from unittest.mock import patch
 from odoo.tests import Form, TransactionCase
 
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_job import SimulatedCrash, collector_paused
+from odoo.addons.crm_bulk_import.models.crm_bulk_import_type import Result
 from odoo.addons.crm_bulk_import.models.crm_bulk_import_type_assignment import CrmBulkImportTypeAssignment
 
 from .common import BulkImportCase, csv_bytes, run_queue_jobs
@@ -153,3 +154,46 @@ class TestCollectorPaused(TransactionCase):
         with collector_paused():
             self.assertFalse(gc.isenabled())
         self.assertFalse(gc.isenabled())
+
+
+class TestStagedLines(BulkImportCase):
+    """A file's rows are written to its lines with PostgreSQL's COPY, whose
+    text format escapes tabs, line breaks and backslashes: every line holds
+    its cells as the file has them."""
+
+    ODD = [
+        "tab\there",
+        "two\nlines",
+        "back\\slash, \\N and \\.",
+        "Zoë 😀 “quoted”",
+        'a "quoted" cell',
+        "\\",
+    ]
+
+    def test_cells_are_stored_as_the_file_has_them(self):
+        rows = [[f"ODD-{index}", cell, "Onboarding", f"extra\t{index}\\"] for index, cell in enumerate(self.ODD)]
+        job = self.make_job(csv_bytes([self.HEADER, *rows]))
+        job._stage_lines()
+        self.env.invalidate_all()
+        lines = job.line_ids.sorted("row_number")
+        self.assertEqual(lines.mapped("row_number"), list(range(2, 2 + len(self.ODD))))
+        self.assertEqual([line.values for line in lines], [dict(zip(self.HEADER, row, strict=False)) for row in rows])
+        self.assertEqual([line.extra_values for line in lines], [[row[3]] for row in rows])
+        self.assertEqual(set(lines.mapped("status")), {"pending"})
+        self.assertEqual((lines.job_id, lines.company_id, lines.create_uid), (job, job.company_id, self.importer))
+
+    def test_a_dry_run_stores_its_outcomes_with_the_lines(self):
+        rows = [[f"ODD-{index}", cell, "Onboarding"] for index, cell in enumerate(self.ODD)]
+        job = self.make_job(csv_bytes([self.HEADER, *rows]))
+        results = {}
+
+        def check(staged):
+            for line in staged:
+                results[line.id] = Result("error", f"row {line.row_number}:\t{line.values['Account manager email']}")
+            return {line.id: results[line.id] for line in staged}
+
+        job._stage_lines(check=check)
+        self.env.invalidate_all()
+        lines = job.line_ids.sorted("row_number")
+        self.assertEqual(lines.mapped("status"), ["error"] * len(self.ODD))
+        self.assertEqual(lines.mapped("message"), [f"row {index + 2}:\t{cell}" for index, cell in enumerate(self.ODD)])
