@@ -135,8 +135,28 @@ class ResPartner(models.Model):
             for index, new_id in zip(rest, new_ids, strict=True):
                 ids[index] = new_id
         return bulk_insert.written(
-            self, ids, inserted=inserted, kinds=len(kinds), stats=stats, validate=varying | KIND_FIELDS, logger=_logger
+            self,
+            ids,
+            inserted=inserted,
+            kinds=len(kinds),
+            stats=stats,
+            validate=varying | KIND_FIELDS,
+            logger=_logger,
+            holding=self._bulk_holding_constraints(),
         )
+
+    @api.model
+    def _bulk_holding_constraints(self):
+        """The constraint methods the contacts written here satisfy without
+        being checked: Odoo's check that no contact is its own company's
+        company (_check_parent_id), unless another module changed it. These
+        contacts are new and no contact has one of them as its company (the
+        rows name existing contacts), so none is in a cycle; and its query,
+        given a thousand contacts, reads every contact that has a company
+        (100 ms per thousand with 265,000 of them, growing with the table)."""
+        if bulk_insert.overridden_elsewhere(self, ("_check_parent_id",), {"odoo.addons.base.models.res_partner"}):
+            return ()
+        return ("_check_parent_id",)
 
     @api.model
     def _bulk_varying_fields(self, vals_list):

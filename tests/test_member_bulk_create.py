@@ -2,10 +2,12 @@
 import contextlib
 import logging
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase
 
 from ..models.res_partner_bulk_create import FAST_FIELDS as CONTACT_FAST_FIELDS
@@ -205,6 +207,32 @@ class TestContactBulkCreate(TransactionCase):
         created = Partner._bulk_import_create(vals_list, stats=stats)
         self.assertEqual(stats["inserted"], 0)
         self.assertEqual(len(created), 90)
+
+    def test_inserted_contacts_skip_only_the_cycle_check(self):
+        """Odoo's check that no contact is its own company's company reads
+        every contact that has a company when given a thousand. The inserted
+        contacts, new and nobody's company, cannot be in a cycle: they skip
+        it; the contacts create() makes are checked as create() checks them."""
+        Partner = self.env["res.partner"]
+        teams = self.teams()
+        checked = []
+        original = type(Partner)._has_cycle
+
+        def has_cycle(records, field_name=None):
+            checked.extend(records.ids)
+            return original(records, field_name)
+
+        stats = {}
+        with patch.object(type(Partner), "_has_cycle", has_cycle):
+            contacts = Partner._bulk_import_create(self.vals_list(teams), stats=stats)
+        self.assertGreater(stats["inserted"], 40, stats)
+        self.assertEqual(
+            len(set(checked) & set(contacts.ids)), len(contacts) - stats["inserted"], "only the contacts of create()"
+        )
+        self.assertTrue(contacts.filtered("parent_id"))
+        # and a cycle is still refused where one can be made
+        with self.assertRaises(ValidationError):
+            teams["many"].parent_id = contacts.filtered(lambda partner: partner.parent_id == teams["many"])[-1]
 
     def test_company_dependent_fields_read_as_stored(self):
         """The inserted contacts' company-dependent fields (a fiscal position
