@@ -1311,25 +1311,18 @@ class CrmBulkImportJob(models.Model):
     # BUSINESS: the job queue
     # ------------------------------------------------------------
 
-    def _chunk_size(self):
-        """Rows per chunk: the system parameter, else the type's default."""
+    def _chunk_size(self, checks=False):
+        """Rows per chunk: the system parameter, else the type's default. For
+        ``checks`` on the queue (an all-or-nothing import's, a dry run's) of
+        a type whose checks write nothing, as many as a dry run in the
+        request checks at once."""
         size = self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size")
         if size:
             return int(size)
-        return self._applier()._default_chunk_size if self.import_type else DEFAULT_CHUNK_SIZE
-
-    def _check_chunk_size(self):
-        """Rows per chunk of the checks on the queue (an all-or-nothing
-        import's, a dry run's): for a type whose checks write nothing, as
-        many as a dry run in the request checks at once, unless the system
-        parameter sets the chunks; else the chunk size."""
-        if (
-            self.import_type
-            and self._applier()._dry_run_checks_only
-            and not self.env["ir.config_parameter"].sudo().get_param("crm_bulk_import.chunk_size")
-        ):
-            return DRY_RUN_CHUNK
-        return self._chunk_size()
+        if not self.import_type:
+            return DEFAULT_CHUNK_SIZE
+        applier = self._applier()
+        return DRY_RUN_CHUNK if checks and applier._dry_run_checks_only else applier._default_chunk_size
 
     def _parallel_chunks(self):
         return max(
@@ -1453,7 +1446,7 @@ class CrmBulkImportJob(models.Model):
         rolled back), for ``phase``; ``message`` tells the chatter."""
         self.ensure_one()
         self._write_engine({"state": "queued", "all_or_nothing_phase": phase})
-        self._enqueue_lanes("_queue_check_chunk", description, self.count_total, self._check_chunk_size())
+        self._enqueue_lanes("_queue_check_chunk", description, self.count_total, self._chunk_size(checks=True))
         self.message_post(body=message)
 
     def _queue_check_chunk(self):
@@ -1466,7 +1459,7 @@ class CrmBulkImportJob(models.Model):
         state, phase = self.env.cr.fetchone() or (None, None)
         if state not in ("queued", "running") or phase not in ("check", "dry_run"):
             return "stopped"  # cancelled, or deleted, meanwhile
-        lines = self._pending_lines(limit=self._check_chunk_size(), lock=True)
+        lines = self._pending_lines(limit=self._chunk_size(checks=True), lock=True)
         if lines:
             self._dry_run_lines(lines, self._applier().with_context(crm_bulk_import_dry_run=True))
             self._enqueue_next(lines, "_queue_check_chunk", self.env._("%(job)s: check rows", job=self.name))
